@@ -1,0 +1,50 @@
+"""The pipeline as one function: read the source, build the model, write each target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import assemble
+from .config import load_settings
+from .diagnostics import LOGGER
+from .layouts import find_layout
+from .manuscript import read_sections
+from .model import Publication
+
+TARGETS = ("pdf", "epub")
+
+
+@dataclass
+class BuildReport:
+    publication: Publication
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_publication(source: Path) -> Publication:
+    """Read and check everything in the source folder; no output is written."""
+    settings = load_settings(source / "manuscript" / "publication.yaml")
+    sections = read_sections(source)
+    return assemble(settings, source, sections)
+
+
+def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildReport:
+    """Publish ``source`` into ``out``: the screen PDF and/or the EPUB."""
+    publication = load_publication(source)
+    layout = find_layout(publication.settings.layout, source)
+    report = BuildReport(publication)
+    slug = publication.settings.slug
+    if "pdf" in targets:
+        from .targets.pdf import write_pdf
+        LOGGER.info("rendering the screen PDF")
+        path = out / f"{slug}.pdf"
+        report.warnings += write_pdf(publication, layout, path)
+        report.outputs.append(path)
+    if "epub" in targets:
+        from .targets.epub import write_epub
+        LOGGER.info("writing the EPUB")
+        path = out / f"{slug}.epub"
+        report.warnings += write_epub(publication, layout, path)
+        report.outputs.append(path)
+    return report

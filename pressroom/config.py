@@ -1,0 +1,309 @@
+"""Publication settings: ``manuscript/publication.yaml`` read into typed, validated values.
+
+Every problem in the file is collected and reported at once, each with its line, so a user
+fixes the file in one pass. Unknown keys are errors (with a suggestion), so typos are caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .diagnostics import Problem, SourceError
+
+#: Named trim sizes in millimetres (width, height).
+TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0)}
+BINDINGS = ("saddle-stitch", "perfect", "none")
+PROFILES = ("pdf/x-4", "pdf/x-1a")
+SECTION_KINDS = ("front", "body", "back")
+LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8}|-[0-9][A-Za-z0-9]{3})*$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_LENGTH = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mm|cm|in|pt)\s*$")
+
+
+@dataclass(frozen=True)
+class Trim:
+    """The finished page size."""
+
+    width_mm: float
+    height_mm: float
+    name: str | None = None
+
+    @property
+    def css(self) -> str:
+        return self.name or f"{self.width_mm:g}mm {self.height_mm:g}mm"
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    trim: Trim = Trim(*TRIM_SIZES["A4"], "A4")
+    bleed_mm: float = 3.0
+    binding: str = "saddle-stitch"
+    profile: str = "pdf/x-4"
+    marks: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ``publication.yaml`` says, with defaults filled in."""
+
+    title: str
+    language: str
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    date: dt.date | None = None
+    identifier: str = ""
+    description: str | None = None
+    rights: str | None = None
+    series: str | None = None
+    slug: str = ""
+    layout: str = "brochure"
+    cover_image: str | None = None
+    print: PrintSettings = field(default_factory=PrintSettings)
+
+    @property
+    def isbn(self) -> str | None:
+        """The ISBN-13 digits when the identifier is an ISBN."""
+        return _isbn13(self.identifier)
+
+
+# --- value parsers: each returns the value or raises ValueError with a user-facing reason ---
+
+def _text(value: Any) -> str:
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty text")
+    return value.strip()
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise ValueError("must be a list, e.g. [Jane Doe, John Roe]")
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a non-empty list of names")
+    return tuple(_text(item) for item in value)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def _language(value: Any) -> str:
+    value = _text(value)
+    if not _LANGUAGE.match(value):
+        raise ValueError(f"{value!r} is not a BCP 47 language tag (e.g. en, en-GB, zh-Hans)")
+    return value
+
+
+def _identifier(value: Any) -> str:
+    value = _text(value)
+    if value.lower().startswith("urn:") and len(value) > 6:
+        return value
+    if value.upper().startswith("ISBN"):
+        value = value[4:].lstrip(" :")
+    if _isbn13(value):
+        return value
+    raise ValueError(f"{value!r} is neither a valid ISBN (check digit included) nor a URN (urn:...)")
+
+
+def _slug(value: Any) -> str:
+    value = _text(value)
+    if not _SLUG.match(value):
+        raise ValueError(f"{value!r} must be lower-case letters, digits and single hyphens")
+    return value
+
+
+def _layout(value: Any) -> str:
+    value = _text(value)
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", value):
+        raise ValueError(f"{value!r} is not a layout folder name")
+    return value
+
+
+def _trim(value: Any) -> Trim:
+    value = _text(value)
+    if value.upper() in TRIM_SIZES:
+        return Trim(*TRIM_SIZES[value.upper()], value.upper())
+    parts = value.split()
+    if len(parts) == 2:
+        try:
+            return Trim(_length(parts[0]), _length(parts[1]))
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} must be {', '.join(TRIM_SIZES)} or a width and height, e.g. \"210mm 280mm\"")
+
+
+def _length(value: Any) -> float:
+    match = _LENGTH.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} must be a length with a unit, e.g. 3mm, 0.125in")
+    return float(match[1]) * LENGTH_UNITS_MM[match[2]]
+
+
+def _bleed(value: Any) -> float:
+    mm = _length(value)
+    if mm > 10:
+        raise ValueError(f"{value!r} is more bleed than any printer asks for (at most 10mm)")
+    return mm
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"{value!r} must be one of: {', '.join(choices)}")
+        return value
+    return parse
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{value!r} must be true or false")
+    return value
+
+
+def _mapping(fields: dict[str, Callable[[Any], Any]], required: tuple[str, ...] = ()):
+    """A parser for a nested mapping; used with :func:`read_mapping` (needs the node)."""
+    return ("mapping", fields, required)
+
+
+PRINT_FIELDS = {
+    "trim": _trim, "bleed": _bleed, "binding": _choice(*BINDINGS),
+    "profile": _choice(*PROFILES), "marks": _boolean,
+}
+COVER_FIELDS = {"image": _text}
+PUBLICATION_FIELDS: dict[str, Any] = {
+    "title": _text, "language": _language, "subtitle": _text, "authors": _authors,
+    "publisher": _text, "date": _date, "identifier": _identifier, "description": _text,
+    "rights": _text, "series": _text, "slug": _slug, "layout": _layout,
+    "cover": _mapping(COVER_FIELDS, required=("image",)),
+    "print": _mapping(PRINT_FIELDS),
+}
+FRONT_MATTER_FIELDS: dict[str, Any] = {"title": _text, "id": _slug, "kind": _choice(*SECTION_KINDS)}
+
+
+def read_mapping(node: yaml.Node | None, fields: dict[str, Any], file: Path, first_line: int,
+                 problems: list[Problem], required: tuple[str, ...] = (), where: str = "") -> dict:
+    """Check a YAML mapping node against ``fields``; collect problems, return parsed values."""
+
+    def problem(message: str, at: yaml.Node | None) -> None:
+        line = first_line + (at.start_mark.line if at is not None else 0)
+        problems.append(Problem(message, file, line))
+
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
+        node = yaml.MappingNode("tag:yaml.org,2002:map", [])
+    if not isinstance(node, yaml.MappingNode):
+        problem(f"{where or 'this file'} must be a mapping of 'key: value' lines", node)
+        return {}
+    values: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value
+        name = f"{where}{key}"
+        if key not in fields:
+            close = difflib.get_close_matches(str(key), list(fields), n=1)
+            hint = f"did you mean '{where}{close[0]}'?" if close else f"known keys: {', '.join(fields)}"
+            problem(f"unknown key '{name}'; {hint}", key_node)
+            continue
+        if key in values:
+            problem(f"key '{name}' appears twice; keep one", key_node)
+            continue
+        parser = fields[key]
+        if isinstance(parser, tuple):
+            _, sub_fields, sub_required = parser
+            values[key] = read_mapping(value_node, sub_fields, file, first_line, problems,
+                                       sub_required, where=f"{name}.")
+            continue
+        try:
+            values[key] = parser(_construct(value_node))
+        except (ValueError, yaml.YAMLError) as error:
+            problem(f"'{name}' {error}", value_node)
+    for key in required:
+        if key not in values and not any(k.value == key for k, _ in node.value):
+            problem(f"'{where}{key}' is required; add '{where}{key}: ...'", node)
+    return values
+
+
+def _construct(node: yaml.Node) -> Any:
+    """The Python value of a composed node (dates, numbers, lists), as ``safe_load`` makes it."""
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def parse_yaml(text: str, file: Path, first_line: int = 1) -> yaml.Node | None:
+    """Compose YAML into a node tree (which keeps line numbers); syntax errors become problems."""
+    try:
+        return yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + mark.line if mark else first_line
+        reason = getattr(error, "problem", None) or str(error)
+        raise SourceError(Problem(f"invalid YAML: {reason}; check indentation, colons and quotes",
+                                  file, line)) from None
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate ``publication.yaml``; raise :class:`SourceError` with every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(Problem("not found; every publication needs manuscript/publication.yaml "
+                                  "with at least 'title' and 'language'", path)) from None
+    except UnicodeDecodeError:
+        raise SourceError(Problem("is not UTF-8 text; save it as UTF-8", path)) from None
+    problems: list[Problem] = []
+    values = read_mapping(parse_yaml(text, path), PUBLICATION_FIELDS, path, 1, problems,
+                          required=("title", "language"))
+    if problems:
+        raise SourceError(problems)
+    cover = values.pop("cover", {})
+    print_settings = PrintSettings(**{
+        {"bleed": "bleed_mm"}.get(key, key): value for key, value in values.pop("print", {}).items()
+    })
+    title = values["title"]
+    values.setdefault("slug", slugify(title))
+    values.setdefault("identifier", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pressroom:' + title)}")
+    return Settings(**values, cover_image=cover.get("image"), print=print_settings)
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe slug: 'Beijing's People (IV)' -> 'beijings-people-iv'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['\u2019]", "", ascii_text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "publication"
+
+
+def _isbn13(value: str) -> str | None:
+    digits = re.sub(r"[\s-]", "", value or "")
+    if value and value.upper().startswith("ISBN"):
+        digits = re.sub(r"[\s:-]", "", value[4:])
+    if re.fullmatch(r"97[89][0-9]{10}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+        return digits if (10 - total % 10) % 10 == int(digits[12]) else None
+    if re.fullmatch(r"[0-9]{9}[0-9X]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        if total % 11 == 0:
+            core = "978" + digits[:9]
+            check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10) % 10
+            return core + str(check)
+    return None

@@ -1,0 +1,57 @@
+"""Errors that speak to the user, and the project's logger.
+
+Policy (as in WeasyPrint's logger): ERROR stops the build (a source problem the user must
+fix, reported as ``file:line: what is wrong; what to do``); WARNING is a problem the build
+survives (collected and printed in the summary); INFO is progress.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+LOGGER = logging.getLogger("pressroom")
+
+#: Exit codes of ``publish.py``.
+EXIT_OK = 0
+EXIT_PREFLIGHT = 1
+EXIT_USER_ERROR = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the source, located as precisely as we can."""
+
+    message: str
+    file: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = display_path(self.file)
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class SourceError(Exception):
+    """The source cannot be published as it is; carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def fail(message: str, file: Path | None = None, line: int | None = None) -> SourceError:
+    """Shorthand: ``raise fail("...", path, 3)``."""
+    return SourceError(Problem(message, file, line))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user thinks of it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

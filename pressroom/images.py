@@ -1,0 +1,124 @@
+"""Images: find them inside ``images/``, inspect them, and make the e-reader variant."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import warnings
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps
+
+from .diagnostics import Problem, SourceError
+from .model import Image
+
+#: Formats that the PDF and EPUB targets both accept as they are.
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+
+#: E-reader images: longest side and pixel count that every retailer accepts.
+EREADER_MAX_SIDE = 2048
+EREADER_MAX_PIXELS = 4_000_000
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def resolve(src: str, images_dir: Path, file: Path, line: int | None) -> Path:
+    """The file an image reference names, which must be inside ``images_dir``."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        raise SourceError(Problem(f"image '{src}' is a URL; copy the file into images/ and "
+                                  "refer to it by name", file, line))
+    name = unquote(parts.path)
+    if name.startswith("images/"):
+        name = name[len("images/"):]
+    candidate = (images_dir / name)
+    root = images_dir.resolve()
+    try:
+        resolved = candidate.resolve()
+        resolved.relative_to(root)
+    except (ValueError, OSError):
+        raise SourceError(Problem(f"image '{src}' is outside images/; copy it into images/ and "
+                                  "refer to it by name", file, line)) from None
+    if not resolved.is_file():
+        hint = _similar_names(images_dir, Path(name).name)
+        raise SourceError(Problem(f"image '{src}' not found in images/{hint}", file, line))
+    return resolved
+
+
+def inspect(path: Path, file: Path, line: int | None) -> Image:
+    """Open an image enough to know its size, format and resolution; errors name the figure."""
+    data = path.read_bytes()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data)) as img:
+                img.verify()
+            with PILImage.open(io.BytesIO(data)) as img:
+                fmt, mode = img.format, img.mode
+                width, height = _upright_size(img)
+                dpi = img.info.get("dpi")
+    except (PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
+        raise SourceError(Problem(f"image '{path.name}' is too large to open safely; "
+                                  "scale it down to under 90 megapixels", file, line)) from None
+    except Exception:  # Pillow raises many types for broken files
+        raise SourceError(Problem(f"image '{path.name}' is not a readable image (corrupt or "
+                                  "truncated); export it again as JPEG or PNG", file, line)) from None
+    if fmt not in FORMATS:
+        raise SourceError(Problem(f"image '{path.name}' is {fmt}; convert it to JPEG (photos) or "
+                                  "PNG (drawings)", file, line))
+    return Image(path=path, width=width, height=height, format=fmt, mode=mode,
+                 dpi=float(dpi[0]) if dpi and dpi[0] else None,
+                 sha256=hashlib.sha256(data).hexdigest())
+
+
+def ereader_variant(image: Image) -> tuple[bytes, str]:
+    """The image for e-readers: upright, sRGB, at most 2048 px and 4 MP; (bytes, media type)."""
+    with PILImage.open(image.path) as img:
+        img = ImageOps.exif_transpose(img)
+        img = to_srgb(img)
+        scale = min(1.0, EREADER_MAX_SIDE / max(img.size),
+                    (EREADER_MAX_PIXELS / (img.width * img.height)) ** 0.5)
+        if scale < 1.0:
+            img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+                             PILImage.LANCZOS)
+        out = io.BytesIO()
+        icc = ImageCms.ImageCmsProfile(_SRGB).tobytes()
+        if img.mode in ("RGBA", "LA") or image.format in ("PNG", "GIF"):
+            img.save(out, "PNG", optimize=True, icc_profile=icc)
+            return out.getvalue(), "image/png"
+        img.convert("RGB").save(out, "JPEG", quality=85, optimize=True, icc_profile=icc,
+                                dpi=(150, 150))
+        return out.getvalue(), "image/jpeg"
+
+
+def to_srgb(img: PILImage.Image) -> PILImage.Image:
+    """Convert an image from its embedded profile (or a plain CMYK/grey assumption) to sRGB."""
+    icc = img.info.get("icc_profile")
+    has_alpha = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
+    if img.mode in ("P", "PA", "1", "I", "I;16", "F", "LA", "L") or "transparency" in img.info:
+        img = img.convert("RGBA" if has_alpha else "RGB")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            mode = "RGBA" if img.mode == "RGBA" else "RGB"
+            return ImageCms.profileToProfile(img, source, _SRGB, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
+    if img.mode not in ("RGB", "RGBA"):
+        img = img.convert("RGB")
+    return img
+
+
+def _upright_size(img: PILImage.Image) -> tuple[int, int]:
+    """Width and height as displayed, honouring the EXIF orientation."""
+    orientation = img.getexif().get(0x0112, 1)
+    return (img.height, img.width) if orientation in (5, 6, 7, 8) else img.size
+
+
+def _similar_names(folder: Path, name: str) -> str:
+    names = [p.name for p in folder.glob("*") if p.is_file()] if folder.is_dir() else []
+    close = difflib.get_close_matches(name, names, n=1)
+    return f"; did you mean '{close[0]}'?" if close else "; add the file there or fix the name"

@@ -1,0 +1,260 @@
+"""The manuscript reader: ``manuscript/*.md`` (with optional front matter) -> Sections.
+
+Markdown is CommonMark (markdown-it-py) plus footnotes, tables, attributes
+(``{#id .class key=value}``) and typographic quotes and dashes. A paragraph that holds
+nothing but one image becomes a :class:`~pressroom.model.Figure`; other images stay inline.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attrs
+from mdit_py_plugins.footnote import footnote_plugin
+
+from . import images
+from .config import FRONT_MATTER_FIELDS, parse_yaml, read_mapping, slugify
+from .diagnostics import Problem, SourceError
+from .model import Figure, Footnote, Image, Section
+
+PLACEMENTS = ("full-width", "full-bleed", "half")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
+
+
+def markdown() -> MarkdownIt:
+    """The one Markdown dialect of every manuscript."""
+    return (MarkdownIt("commonmark", {"typographer": True, "html": False})
+            .enable(["replacements", "smartquotes", "table"])
+            .use(footnote_plugin)
+            .use(attrs_plugin)
+            .use(attrs_block_plugin))
+
+
+def read_sections(root: Path) -> list[Section]:
+    """Every section of the manuscript, in file-name order; all problems reported together."""
+    folder = root / "manuscript"
+    files = sorted(folder.glob("*.md"))
+    if not files:
+        raise SourceError(Problem("no sections found; add Markdown files (01-intro.md, ...)",
+                                  folder))
+    md = markdown()
+    sections: list[Section] = []
+    problems: list[Problem] = []
+    images_dir = root / "images"
+    for path in files:
+        try:
+            sections.append(read_section(path, md, images_dir))
+        except SourceError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise SourceError(problems)
+    return sections
+
+
+def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
+    """One Markdown file -> a Section (tokens, figures, footnotes), checked."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise SourceError(Problem("is not UTF-8 text; save it as UTF-8", path, line)) from None
+    text = text.replace("\r\n", "\n")
+    front, body, body_line = split_front_matter(text, path)
+    if not body.strip() and "title" not in front:
+        raise SourceError(Problem("is empty; write the section's text or remove the file", path, 1))
+
+    env: dict = {}
+    tokens = md.parse(body, env)
+    offset = body_line - 1
+    for token in tokens:
+        if token.map:
+            token.map = [token.map[0] + offset, token.map[1] + offset]
+
+    title = front.get("title")
+    if title is None:
+        title, tokens = _take_title(tokens)
+    if not title:
+        raise SourceError(Problem("has no title; start it with a '# Heading' line or add "
+                                  "'title:' in front matter", path, 1))
+
+    tokens, footnote_tokens = _split_footnotes(tokens)
+    problems: list[Problem] = []
+    section_id = front.get("id") or slugify(re.sub(r"^[0-9]+[-_ .]*", "", path.stem))
+    _heading_attributes(tokens, section_id)
+    footnotes = _footnotes(footnote_tokens, env, section_id)
+    figures: list[Figure] = []
+    _resolve_images(tokens, path, images_dir, problems)
+    tokens = _make_figures(tokens, path, images_dir, figures, problems)
+    if problems:
+        raise SourceError(problems)
+    return Section(id=section_id, title=title, kind=front.get("kind", "body"), source=path,
+                   tokens=tokens, figures=figures, footnotes=footnotes)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
+    """(front matter values, Markdown body, line number where the body starts)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, 1
+    problems: list[Problem] = []
+    node = parse_yaml(match[1] or "", path, first_line=2)
+    values = read_mapping(node, FRONT_MATTER_FIELDS, path, 2, problems)
+    if problems:
+        raise SourceError(problems)
+    return values, text[match.end():], match[0].count("\n") + 1
+
+
+def plain_text(tokens: list[Token] | None) -> str:
+    """The text of inline tokens without markup (for alt text and titles)."""
+    out = []
+    for token in tokens or []:
+        if token.type in ("text", "code_inline"):
+            out.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif token.children:
+            out.append(plain_text(token.children))
+    return "".join(out)
+
+
+def _take_title(tokens: list[Token]) -> tuple[str | None, list[Token]]:
+    """The first level-1 heading becomes the title and leaves the body."""
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1":
+            return plain_text(tokens[i + 1].children).strip(), tokens[:i] + tokens[i + 3:]
+    return None, tokens
+
+
+def _heading_attributes(tokens: list[Token], section_id: str) -> None:
+    """``## Heading {#id .class}`` sets the heading's attributes; other headings get an id."""
+    used: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        children = tokens[i + 1].children or []
+        last = children[-1] if children else None
+        if last is not None and last.type == "text" and last.content.rstrip().endswith("}"):
+            start = last.content.rfind("{")
+            try:
+                _, attrs = parse_attrs(last.content[start:].rstrip())
+            except ParseError:
+                attrs = None
+            if start >= 0 and attrs is not None:
+                last.content = last.content[:start].rstrip()
+                for key, value in attrs.items():
+                    token.attrs[key] = value
+        if "id" not in token.attrs:
+            base = f"{section_id}-{slugify(plain_text(children))}"
+            candidate, n = base, 1
+            while candidate in used:
+                n += 1
+                candidate = f"{base}-{n}"
+            token.attrs["id"] = candidate
+        used.add(str(token.attrs["id"]))
+
+
+def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    for i, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            end = next(j for j in range(i, len(tokens)) if tokens[j].type == "footnote_block_close")
+            return tokens[:i] + tokens[end + 1:], tokens[i + 1:end]
+    return tokens, []
+
+
+def _footnotes(tokens: list[Token], env: dict, section_id: str) -> dict[int, Footnote]:
+    """Footnote definitions keyed by markdown-it's id, numbered in order of reference."""
+    notes: dict[int, Footnote] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = []
+            note_id = token.meta["id"]
+            label = token.meta.get("label") or str(note_id + 1)
+            notes[note_id] = Footnote(id=f"{section_id}-fn-{slugify(label)}", label=label,
+                                      tokens=current, number=len(notes) + 1)
+        elif token.type == "footnote_close":
+            current = None
+        elif token.type != "footnote_anchor" and current is not None:
+            current.append(token)
+    for note_id, note in notes.items():  # an inline note ^[...] keeps its text in env
+        if not note.tokens:
+            entry = env["footnotes"]["list"][note_id]
+            note.tokens.extend([Token("paragraph_open", "p", 1), Token("inline", "", 0,
+                                children=entry.get("tokens", [])), Token("paragraph_close", "p", -1)])
+    return notes
+
+
+def _resolve_images(tokens: list[Token], path: Path, images_dir: Path,
+                    problems: list[Problem]) -> None:
+    """Attach an inspected Image to every image token (``token.meta['image']``)."""
+    line = 1
+    for token in tokens:
+        if token.map:
+            line = token.map[0] + 1
+        for child in token.children or []:
+            if child.type != "image":
+                continue
+            try:
+                found = images.resolve(child.attrs.get("src", ""), images_dir, path, line)
+                child.meta["image"] = images.inspect(found, path, line)
+            except SourceError as error:
+                problems.extend(error.problems)
+
+
+def _make_figures(tokens: list[Token], path: Path, images_dir: Path, figures: list[Figure],
+                  problems: list[Problem]) -> list[Token]:
+    """Replace each paragraph holding one image (and nothing else) by a ``figure`` token."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (token.type == "paragraph_open" and i + 2 < len(tokens)
+                and _lone_image(tokens[i + 1]) is not None):
+            image_token = _lone_image(tokens[i + 1])
+            line = token.map[0] + 1 if token.map else None
+            figure = _figure(image_token, path, line, len(figures) + 1, problems)
+            if figure is not None:
+                figures.append(figure)
+                out.append(Token("figure", "figure", 0, meta={"figure": figure}, map=token.map))
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _lone_image(inline: Token) -> Token | None:
+    if inline.type != "inline":
+        return None
+    children = [c for c in inline.children or []
+                if not (c.type == "text" and not c.content.strip()) and c.type != "softbreak"]
+    if len(children) == 1 and children[0].type == "image":
+        return children[0]
+    return None
+
+
+def _figure(token: Token, path: Path, line: int | None, index: int,
+            problems: list[Problem]) -> Figure | None:
+    image: Image | None = token.meta.get("image")
+    if image is None:  # the image's own problem is already reported
+        return None
+    alt = plain_text(token.children).strip()
+    caption = (token.attrs.get("title") or "").strip()
+    classes = tuple(str(token.attrs.get("class", "")).split())
+    if not alt:
+        problems.append(Problem(f"figure '{image.name}' has no alt text; describe the picture "
+                                "for readers who cannot see it: ![what it shows](file \"Caption\")",
+                                path, line))
+    if len([c for c in classes if c in PLACEMENTS]) > 1:
+        problems.append(Problem(f"figure '{image.name}' has more than one placement; choose one "
+                                f"of .{', .'.join(PLACEMENTS)}", path, line))
+    figure_id = str(token.attrs.get("id") or f"fig-{slugify(image.path.stem)}")
+    return Figure(id=figure_id, image=image, alt=alt, caption=caption,
+                  credit=(str(token.attrs["credit"]) if token.attrs.get("credit") else None),
+                  classes=classes,
+                  line=line, number=index)

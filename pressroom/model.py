@@ -1,0 +1,128 @@
+"""The publication model: the only data that passes between stages.
+
+Readers (``manuscript``, ``images``) fill it, ``assemble`` finishes it (numbering, checks),
+and output targets only read it. Section bodies are kept as markdown-it tokens, so each
+target renders them in its own medium (footnotes at the page foot in print, EPUB
+footnotes in the e-book) without re-parsing anyone's HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from .config import Settings
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image file from the source's ``images/`` folder, as inspected."""
+
+    path: Path
+    width: int
+    height: int
+    format: str  # Pillow's name: JPEG, PNG, ...
+    mode: str  # Pillow's mode: RGB, CMYK, L, ...
+    dpi: float | None  # pixels per inch stored in the file, if any
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class Figure:
+    """An image alone in its paragraph: a captioned figure."""
+
+    id: str
+    image: Image
+    alt: str
+    caption: str
+    credit: str | None = None
+    classes: tuple[str, ...] = ()
+    line: int | None = None  # where it stands in its Markdown file
+    number: int = 0  # 1-based, over the whole publication
+
+
+@dataclass
+class Footnote:
+    """A footnote definition; ``tokens`` are its block content."""
+
+    id: str
+    label: str
+    tokens: list[Token]
+    number: int = 0  # 1-based, within its section
+
+
+@dataclass
+class Section:
+    """One Markdown file of the manuscript."""
+
+    id: str
+    title: str
+    kind: str  # front | body | back
+    source: Path
+    tokens: list[Token]
+    figures: list[Figure] = field(default_factory=list)
+    footnotes: dict[int, Footnote] = field(default_factory=dict)  # by markdown-it id
+    number: int | None = None  # body sections are numbered 1, 2, 3 ...; layouts format it
+
+    @property
+    def file_name(self) -> str:
+        return self.source.name
+
+
+@dataclass
+class Publication:
+    """The whole publication: settings, sections in reading order, and the cover."""
+
+    settings: Settings
+    root: Path  # the source folder
+    sections: list[Section]
+    cover: Image | None = None
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [figure for section in self.sections for figure in section.figures]
+
+    @property
+    def cover_alt(self) -> str:
+        """Alt text for the cover photo: its figure's, when the photo is also a figure."""
+        for figure in self.figures:
+            if self.cover and figure.image.path == self.cover.path:
+                return figure.alt
+        return f"Cover photograph of {self.settings.title}"
+
+    @property
+    def images(self) -> list[Image]:
+        """Every image the publication uses, once each, in order of first use."""
+        seen: dict[Path, Image] = {}
+        if self.cover:
+            seen[self.cover.path] = self.cover
+        for section in self.sections:
+            for image in section_images(section):
+                seen.setdefault(image.path, image)
+        return list(seen.values())
+
+
+def section_images(section: Section) -> list[Image]:
+    """Images of a section: its figures and the inline images in its text."""
+    images = [figure.image for figure in section.figures]
+    for token in _walk(section.tokens):
+        if token.type == "image" and isinstance(token.meta.get("image"), Image):
+            images.append(token.meta["image"])
+    for footnote in section.footnotes.values():
+        for token in _walk(footnote.tokens):
+            if token.type == "image" and isinstance(token.meta.get("image"), Image):
+                images.append(token.meta["image"])
+    return images
+
+
+def _walk(tokens: list[Token]):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)

@@ -1,0 +1,144 @@
+"""The EPUB 3 for staff to distribute, made with EbookLib from the same model.
+
+One XHTML document per section (from the layout's ``epub/section.xhtml``), a linear cover
+page, nav document and NCX, landmarks, EPUB footnotes, images resized to sRGB for
+e-readers. EbookLib's known traps are avoided: no automatic cover page or page-list, one id
+per creator, a UTC ``dcterms:modified``, errors raised, and the zip re-packed with fixed
+timestamps (mimetype first, stored) so the same source gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from pathlib import Path
+
+from ebooklib import epub
+
+from .. import images
+from ..layouts import Layout
+from ..model import Image, Publication, Section
+from ..render import BodyRenderer, Medium
+from . import atomic_output
+
+STYLESHEET = "styles/epub.css"
+
+
+def image_href(image: Image) -> str:
+    """Where an image lives inside the package."""
+    ext = "png" if image.format in ("PNG", "GIF") or image.mode in ("RGBA", "LA") else "jpg"
+    return f"images/{image.path.stem}.{ext}"
+
+
+def section_href(section: Section) -> str:
+    return f"{section.id}.xhtml"
+
+
+EPUB_MEDIUM = Medium(
+    name="epub",
+    image_url=image_href,
+    section_url=section_href,
+    anchor_url=lambda section, anchor: f"{section_href(section)}#{anchor}",
+)
+
+
+def build_time() -> dt.datetime:
+    """The build's timestamp: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def make_book(publication: Publication, layout: Layout) -> epub.EpubBook:
+    """The EbookLib book: metadata, images, cover page, sections, navigation."""
+    settings = publication.settings
+    book = epub.EpubBook()
+    book.set_identifier(settings.identifier)
+    book.set_title(settings.title)
+    book.set_language(settings.language)
+    for number, author in enumerate(settings.authors, start=1):
+        book.add_author(author, uid=f"creator{number}")
+    for name, value in (("publisher", settings.publisher), ("rights", settings.rights),
+                        ("description", settings.description),
+                        ("date", settings.date.isoformat() if settings.date else None)):
+        if value:
+            book.add_metadata("DC", name, value)
+
+    stylesheet = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
+                               content=layout.path("epub.css").read_bytes())
+    book.add_item(stylesheet)
+
+    items = {}
+    for image in publication.images:
+        data, media_type = images.ereader_variant(image)
+        item = epub.EpubImage(uid=f"img-{image.path.stem}", file_name=image_href(image),
+                              media_type=media_type, content=data)
+        items[image.path] = item
+        book.add_item(item)
+
+    renderer = BodyRenderer(EPUB_MEDIUM, publication.sections)
+    context = dict(publication=publication, settings=settings, sections=publication.sections)
+    spine: list = []
+    if publication.cover:
+        cover_item = items[publication.cover.path]
+        cover_item.properties = ["cover-image"]
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
+        cover = _document(book, "cover", "cover.xhtml", "Cover", settings.language, stylesheet,
+                          layout.render("epub/cover.xhtml", cover_url=image_href(publication.cover),
+                                        **context))
+        spine.append(cover)
+        book.guide.append({"type": "cover", "href": "cover.xhtml", "title": "Cover"})
+
+    documents = [
+        _document(book, section.id, section_href(section), section.title, settings.language,
+                  stylesheet, layout.render("epub/section.xhtml", section=section,
+                                            body=renderer.section_body(section), **context))
+        for section in publication.sections]
+
+    book.toc = [epub.Link(section_href(s), s.title, s.id) for s in publication.sections]
+    book.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(title="Contents")
+    nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.guide.append({"type": "toc", "href": "nav.xhtml", "title": "Contents"})
+    first_body = next((s for s in publication.sections if s.kind == "body"),
+                      publication.sections[0])
+    book.guide.append({"type": "text", "href": section_href(first_body), "title": "Start"})
+    book.spine = spine + ["nav"] + documents
+    return book
+
+
+def write_epub(publication: Publication, layout: Layout, path: Path) -> list[str]:
+    """Write the EPUB; returns warnings (none so far: EPUBCheck is the judge)."""
+    modified = build_time()
+    book = make_book(publication, layout)
+    with atomic_output(path) as tmp:
+        epub.write_epub(str(tmp), book, {"epub3_pages": False, "raise_exceptions": True,
+                                         "mtime": modified.replace(tzinfo=None),
+                                         "landmark_title": "Landmarks"})
+        _repack(tmp, modified)
+    return []
+
+
+def _document(book, uid, file_name, title, language, stylesheet, content) -> epub.EpubHtml:
+    document = epub.EpubHtml(uid=uid, file_name=file_name, title=title, lang=language,
+                             content=content)
+    document.add_item(stylesheet)
+    book.add_item(document)
+    return document
+
+
+def _repack(path: Path, when: dt.datetime) -> None:
+    """Rewrite the zip with fixed entry times, mimetype first and stored."""
+    stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    entries.sort(key=lambda entry: entry[0] != "mimetype")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data, compresslevel=9)

@@ -1,0 +1,83 @@
+"""The designers' screen PDF, rendered by WeasyPrint from the layout's ``print.html``.
+
+Tagged (PDF/UA-1) so it is accessible, with bookmarks from the headings and metadata from
+the publication. WeasyPrint may read only files inside the publication and its layout.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..layouts import Layout
+from ..model import Publication
+from ..render import BodyRenderer, Medium
+from . import atomic_output
+
+PRINT_MEDIUM = Medium(
+    name="print",
+    image_url=lambda image: image.path.as_uri(),
+    section_url=lambda section: f"#{section.id}",
+    anchor_url=lambda section, anchor: f"#{anchor}",
+)
+
+
+def print_html(publication: Publication, layout: Layout) -> str:
+    """The one HTML document the layout makes of the whole publication."""
+    renderer = BodyRenderer(PRINT_MEDIUM, publication.sections)
+    return layout.render("print.html", publication=publication, settings=publication.settings,
+                         sections=publication.sections, body=renderer.section_body,
+                         cover_url=publication.cover.path.as_uri() if publication.cover else None)
+
+
+def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]:
+    """Render and write the screen PDF; return WeasyPrint's warnings."""
+    from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
+
+    fetcher = source_fetcher([publication.root, layout.folder])
+    with engine_warnings() as warnings:
+        html = HTML(string=print_html(publication, layout), base_url=layout.folder.as_uri() + "/",
+                    url_fetcher=fetcher)
+        document = html.render(stylesheets=[CSS(filename=str(layout.path("print.css")),
+                                                url_fetcher=fetcher)])
+        with atomic_output(path) as tmp:
+            document.write_pdf(tmp, pdf_variant="pdf/ua-1")
+    return warnings
+
+
+def source_fetcher(roots: list[Path]):
+    """A WeasyPrint URL fetcher that reads ``data:`` URLs and files under ``roots``, nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = [root.resolve() for root in roots]
+
+    class SourceFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in allowed) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError(f"not fetched (outside the publication): {url}")
+
+    return SourceFetcher(allowed_protocols=("file", "data"))
+
+
+class engine_warnings:
+    """Collect WeasyPrint's warnings during a render instead of letting them print."""
+
+    def __enter__(self) -> list[str]:
+        self.messages: list[str] = []
+        self.logger = logging.getLogger("weasyprint")
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = lambda record: self.messages.append(record.getMessage())
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self.messages
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
