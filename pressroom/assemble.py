@@ -11,6 +11,10 @@ from .diagnostics import Problem, SourceError
 from .model import Publication, Section
 
 
+#: Ids the layouts and the EPUB use for their own pages and files.
+RESERVED_IDS = {"cover", "nav", "toc", "contents", "colophon"}
+
+
 def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publication:
     """Number body sections and figures, check ids are unique, inspect the cover image."""
     problems: list[Problem] = []
@@ -20,6 +24,10 @@ def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publica
             problems.append(Problem(f"section id '{section_id}' is used by {files}; give each "
                                     "section its own 'id:' in front matter",
                                     sections[0].source.parent))
+    for section in sections:
+        if section.id in RESERVED_IDS:
+            problems.append(Problem(f"section id '{section.id}' is reserved for the layout; set "
+                                    "another 'id:' in front matter", section.source, 1))
     body = [s for s in sections if s.kind == "body"]
     for number, section in enumerate(body, start=1):
         section.number = number

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
 from .model import Figure, Image, Section
@@ -42,7 +43,8 @@ class BodyRenderer(RendererHTML):
 
     def section_body(self, section: Section) -> Markup:
         self.section = section
-        options = {"xhtmlOut": True, "breaks": False, "langPrefix": "language-"}
+        options = OptionsDict({"xhtmlOut": True, "breaks": False, "langPrefix": "language-",
+                               "highlight": None})
         html = self.render(section.tokens, options, {})
         if self.medium.name == "epub" and section.footnotes:
             html += self._epub_footnotes(section, options)
