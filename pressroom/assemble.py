@@ -11,8 +11,8 @@ from .diagnostics import Problem, SourceError
 from .model import Publication, Section
 
 
-#: Ids the layouts and the EPUB use for their own pages and files.
-RESERVED_IDS = {"cover", "nav", "toc", "contents", "colophon"}
+#: Names the EPUB uses for its own documents (cover.xhtml, nav.xhtml).
+RESERVED_IDS = {"cover", "nav"}
 
 
 def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publication:

@@ -1,0 +1,36 @@
+"""Shared fixtures: builds of the sample and the test publications, made once per session."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pressroom.build import build
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+PUBLICATIONS = Path(__file__).resolve().parent / "publications"
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """The repository's sample publication, built into a temporary folder."""
+    return build(REPOSITORY, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def features(tmp_path_factory):
+    """The test publication that uses every feature of the source contract."""
+    return build(PUBLICATIONS / "features", tmp_path_factory.mktemp("features"))
+
+
+def output(report, suffix: str) -> Path:
+    return next(path for path in report.outputs if path.suffix == suffix)
+
+
+def epub_documents(path: Path) -> dict[str, str]:
+    """The XHTML documents of an EPUB, by name inside the package."""
+    with zipfile.ZipFile(path) as epub:
+        return {name: epub.read(name).decode("utf-8") for name in epub.namelist()
+                if name.endswith(".xhtml")}

