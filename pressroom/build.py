@@ -30,7 +30,7 @@ def load_publication(source: Path) -> Publication:
 
 
 def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildReport:
-    """Publish ``source`` into ``out``: the screen PDF and/or the EPUB."""
+    """Publish ``source`` into ``out``: the screen PDF (with its proof sheet) and/or the EPUB."""
     publication = load_publication(source)
     layout = find_layout(publication.settings.layout, source)
     report = BuildReport(publication)
@@ -41,6 +41,8 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         path = out / f"{slug}.pdf"
         report.warnings += write_pdf(publication, layout, path)
         report.outputs.append(path)
+        from .proof import write_proof
+        report.outputs.append(write_proof(path, out / f"{slug}-proof.png"))
     if "epub" in targets:
         from .targets.epub import write_epub
         LOGGER.info("writing the EPUB")

@@ -33,7 +33,8 @@ def test_help_explains_the_build_command():
 def test_a_build_writes_both_outputs(source, tmp_path):
     result = publish("build", "--source", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["field-notes.epub", "field-notes.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["field-notes-proof.png", "field-notes.epub",
+                                                                    "field-notes.pdf"]
 
 
 def test_a_source_error_is_one_line_with_file_and_line_and_exit_2(source):

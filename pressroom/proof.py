@@ -1,0 +1,58 @@
+"""Proof sheets: a PDF's pages as reader spreads on one image, to see a publication at a glance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+BACKGROUND = (92, 92, 92)
+GAP = 24  # pixels between spreads and around the sheet
+
+
+def spreads(page_count: int) -> list[tuple[int | None, int | None]]:
+    """Pages as a reader sees them: the cover alone on the right, then left/right pairs."""
+    rows: list[tuple[int | None, int | None]] = [(None, 0)]
+    for left in range(1, page_count, 2):
+        rows.append((left, left + 1 if left + 1 < page_count else None))
+    return rows if page_count else []
+
+
+def proof_sheet(pdf_path: Path, page_height: int = 360, columns: int = 3) -> Image.Image:
+    """Render every page at ``page_height`` pixels and lay the spreads out in a grid."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(pdf_path)
+    try:
+        pages = []
+        for page in pdf:
+            scale = page_height / page.get_height()
+            pages.append(page.render(scale=scale).to_pil().convert("RGB"))
+    finally:
+        pdf.close()
+    page_width = max(p.width for p in pages)
+    layout = spreads(len(pages))
+    rows = (len(layout) + columns - 1) // columns
+    sheet = Image.new("RGB", (GAP + columns * (2 * page_width + GAP),
+                              GAP + rows * (page_height + GAP)), BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    for index, (left, right) in enumerate(layout):
+        x = GAP + (index % columns) * (2 * page_width + GAP)
+        y = GAP + (index // columns) * (page_height + GAP)
+        for slot, number in ((0, left), (1, right)):
+            if number is None:
+                continue
+            px = x + slot * page_width
+            draw.rectangle((px + 3, y + 3, px + page_width + 3, y + page_height + 3), fill=(60, 60, 60))
+            sheet.paste(pages[number], (px, y))
+    return sheet
+
+
+def write_proof(pdf_path: Path, png_path: Path, page_height: int = 360) -> Path:
+    """Write the proof sheet of ``pdf_path`` as a PNG."""
+    from .targets import atomic_output
+
+    image = proof_sheet(pdf_path, page_height)
+    with atomic_output(png_path) as tmp:
+        image.save(tmp, "PNG", optimize=True)
+    return png_path
