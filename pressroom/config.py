@@ -205,13 +205,13 @@ def read_mapping(node: yaml.Node | None, fields: dict[str, Any], file: Path, fir
     """Check a YAML mapping node against ``fields``; collect problems, return parsed values."""
 
     def problem(message: str, at: yaml.Node | None) -> None:
-        line = first_line + (at.start_mark.line if at is not None else 0)
-        problems.append(Problem(message, file, line))
+        mark = getattr(at, "start_mark", None)
+        problems.append(Problem(message, file, first_line + (mark.line if mark else 0)))
 
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
-        node = yaml.MappingNode("tag:yaml.org,2002:map", [])
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+        node = yaml.MappingNode("tag:yaml.org,2002:map", [], getattr(node, "start_mark", None))
     if not isinstance(node, yaml.MappingNode):
-        problem(f"{where or 'this file'} must be a mapping of 'key: value' lines", node)
+        problem(f"{where.rstrip('.') or 'this file'} must be a mapping of 'key: value' lines", node)
         return {}
     values: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -232,8 +232,13 @@ def read_mapping(node: yaml.Node | None, fields: dict[str, Any], file: Path, fir
                                        sub_required, where=f"{name}.")
             continue
         try:
-            values[key] = parser(_construct(value_node))
-        except (ValueError, yaml.YAMLError) as error:
+            value = _construct(value_node)
+        except (ValueError, yaml.YAMLError) as error:  # e.g. a date like 2024-13-01
+            problem(f"'{name}' {value_node.value!r} cannot be read ({error}); correct it", value_node)
+            continue
+        try:
+            values[key] = parser(value)
+        except ValueError as error:
             problem(f"'{name}' {error}", value_node)
     for key in required:
         if key not in values and not any(k.value == key for k, _ in node.value):

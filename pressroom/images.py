@@ -57,6 +57,7 @@ def inspect(path: Path, file: Path, line: int | None) -> Image:
             with PILImage.open(io.BytesIO(data)) as img:
                 img.verify()
             with PILImage.open(io.BytesIO(data)) as img:
+                img.load()  # decodes every pixel: catches truncated JPEG data that verify() misses
                 fmt, mode = img.format, img.mode
                 width, height = _upright_size(img)
                 dpi = img.info.get("dpi")

@@ -75,6 +75,8 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
 
+    section_id = front.get("id") or slugify(re.sub(r"^[0-9]+[-_ .]*", "", path.stem))
+    _heading_attributes(tokens, section_id)
     title = front.get("title")
     if title is None:
         title, tokens = _take_title(tokens)
@@ -84,8 +86,6 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
 
     tokens, footnote_tokens = _split_footnotes(tokens)
     problems: list[Problem] = []
-    section_id = front.get("id") or slugify(re.sub(r"^[0-9]+[-_ .]*", "", path.stem))
-    _heading_attributes(tokens, section_id)
     footnotes = _footnotes(footnote_tokens, env, section_id)
     figures: list[Figure] = []
     _resolve_images(tokens, path, images_dir, problems)
@@ -175,8 +175,9 @@ def _footnotes(tokens: list[Token], env: dict, section_id: str) -> dict[int, Foo
             current = []
             note_id = token.meta["id"]
             label = token.meta.get("label") or str(note_id + 1)
-            notes[note_id] = Footnote(id=f"{section_id}-fn-{slugify(label)}", label=label,
-                                      tokens=current, number=len(notes) + 1)
+            number = len(notes) + 1
+            notes[note_id] = Footnote(id=f"{section_id}-fn{number}", label=label,
+                                      tokens=current, number=number)
         elif token.type == "footnote_close":
             current = None
         elif token.type != "footnote_anchor" and current is not None:

