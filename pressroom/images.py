@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps
+from PIL import ImageCms, ImageFile, ImageOps
 
 from .diagnostics import Problem, SourceError
 from .model import Image
@@ -51,6 +51,8 @@ def resolve(src: str, images_dir: Path, file: Path, line: int | None) -> Path:
 def inspect(path: Path, file: Path, line: int | None) -> Image:
     """Open an image enough to know its size, format and resolution; errors name the figure."""
     data = path.read_bytes()
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES when imported; a truncated file must still fail here.
+    truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -67,6 +69,8 @@ def inspect(path: Path, file: Path, line: int | None) -> Image:
     except Exception:  # Pillow raises many types for broken files
         raise SourceError(Problem(f"image '{path.name}' is not a readable image (corrupt or "
                                   "truncated); export it again as JPEG or PNG", file, line)) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
     if fmt not in FORMATS:
         raise SourceError(Problem(f"image '{path.name}' is {fmt}; convert it to JPEG (photos) or "
                                   "PNG (drawings)", file, line))
