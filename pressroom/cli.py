@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except OSError as error:  # e.g. the output folder is not writable or the disk is full
+        where = f"{display_path(Path(error.filename))}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}; check the folder's permissions and "
+              "free space", file=sys.stderr)
+        return EXIT_USER_ERROR
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in report.outputs:

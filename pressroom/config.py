@@ -276,6 +276,9 @@ def load_settings(path: Path) -> Settings:
                                   "with at least 'title' and 'language'", path)) from None
     except UnicodeDecodeError:
         raise SourceError(Problem("is not UTF-8 text; save it as UTF-8", path)) from None
+    except OSError as error:
+        raise SourceError(Problem(f"cannot be read ({error.strerror}); check the file's "
+                                  "permissions", path)) from None
     problems: list[Problem] = []
     values = read_mapping(parse_yaml(text, path), PUBLICATION_FIELDS, path, 1, problems,
                           required=("title", "language"))

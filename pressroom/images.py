@@ -50,7 +50,11 @@ def resolve(src: str, images_dir: Path, file: Path, line: int | None) -> Path:
 
 def inspect(path: Path, file: Path, line: int | None) -> Image:
     """Open an image enough to know its size, format and resolution; errors name the figure."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(Problem(f"image '{path.name}' cannot be read ({error.strerror}); check "
+                                  "the file's permissions", file, line)) from None
     # WeasyPrint sets LOAD_TRUNCATED_IMAGES when imported; a truncated file must still fail here.
     truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:

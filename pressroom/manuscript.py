@@ -59,9 +59,14 @@ def read_sections(root: Path) -> list[Section]:
 def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
     """One Markdown file -> a Section (tokens, figures, footnotes), checked."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(Problem(f"cannot be read ({error.strerror}); check the file's "
+                                  "permissions", path)) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise SourceError(Problem("is not UTF-8 text; save it as UTF-8", path, line)) from None
     text = text.replace("\r\n", "\n")
     front, body, body_line = split_front_matter(text, path)

@@ -74,3 +74,13 @@ def test_a_failed_build_leaves_the_previous_outputs_untouched(source, tmp_path):
     assert f"{template}:" in result.stderr and "template error" in result.stderr
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert after == before  # same files, same bytes, no half-written leftovers
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(source, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the output folder should be")
+    result = publish("build", "--source", str(source), "--out", str(blocked / "out"), "--target", "epub")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "Not a directory; check the folder" in errors[0]
