@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .diagnostics import Problem, SourceError
+from .manuscript import typographic
 
 BUILTIN = Path(__file__).resolve().parent.parent / "layouts"
 
@@ -39,6 +40,7 @@ class Layout:
                                  autoescape=True, undefined=jinja2.StrictUndefined,
                                  trim_blocks=True, lstrip_blocks=True)
         env.filters["roman"] = roman
+        env.filters["typographic"] = typographic
         try:
             return env.get_template(template).render(**context)
         except jinja2.TemplateNotFound as error:

@@ -7,6 +7,7 @@ nothing but one image becomes a :class:`~pressroom.model.Figure`; other images s
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -26,6 +27,7 @@ PLACEMENTS = ("full-width", "full-bleed", "half")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
 
 
+@functools.cache
 def markdown() -> MarkdownIt:
     """The one Markdown dialect of every manuscript."""
     return (MarkdownIt("commonmark", {"typographer": True, "html": False})
@@ -82,7 +84,7 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
 
     section_id = front.get("id") or slugify(re.sub(r"^[0-9]+[-_ .]*", "", path.stem))
     _heading_attributes(tokens, section_id)
-    title = front.get("title")
+    title = typographic(front["title"]) if "title" in front else None
     if title is None:
         title, tokens = _take_title(tokens)
     if not title:
@@ -112,6 +114,12 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     if problems:
         raise SourceError(problems)
     return values, text[match.end():], match[0].count("\n") + 1
+
+
+def typographic(text: str) -> str:
+    """Plain text with the manuscript's typography: curly quotes, en and em dashes."""
+    md = markdown()
+    return plain_text(md.parseInline(text)[0].children) if text else text
 
 
 def plain_text(tokens: list[Token] | None) -> str:
@@ -250,7 +258,7 @@ def _figure(token: Token, path: Path, line: int | None, index: int,
     if image is None:  # the image's own problem is already reported
         return None
     alt = plain_text(token.children).strip()
-    caption = (token.attrs.get("title") or "").strip()
+    caption = typographic(str(token.attrs.get("title") or "").strip())
     classes = tuple(str(token.attrs.get("class", "")).split())
     if not alt:
         problems.append(Problem(f"figure '{image.name}' has no alt text; describe the picture "
@@ -261,6 +269,6 @@ def _figure(token: Token, path: Path, line: int | None, index: int,
                                 f"of .{', .'.join(PLACEMENTS)}", path, line))
     figure_id = str(token.attrs.get("id") or f"fig-{slugify(image.path.stem)}")
     return Figure(id=figure_id, image=image, alt=alt, caption=caption,
-                  credit=(str(token.attrs["credit"]) if token.attrs.get("credit") else None),
+                  credit=typographic(str(token.attrs["credit"])) if token.attrs.get("credit") else None,
                   classes=classes,
                   line=line, number=index)
