@@ -10,7 +10,6 @@ timestamps (mimetype first, stored) so the same source gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import zipfile
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from .. import images
 from ..layouts import Layout
 from ..model import Image, Publication, Section
 from ..render import BodyRenderer, Medium
-from . import atomic_output
+from . import atomic_output, build_time
 
 STYLESHEET = "styles/epub.css"
 
@@ -41,14 +40,6 @@ EPUB_MEDIUM = Medium(
     section_url=section_href,
     anchor_url=lambda section, anchor: f"{section_href(section)}#{anchor}",
 )
-
-
-def build_time() -> dt.datetime:
-    """The build's timestamp: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def make_book(publication: Publication, layout: Layout) -> epub.EpubBook:

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from ..layouts import Layout
 from ..model import Publication
 from ..render import BodyRenderer, Medium
-from . import atomic_output
+from . import atomic_output, build_time
 
 PRINT_MEDIUM = Medium(
     name="print",
@@ -28,6 +28,7 @@ def print_html(publication: Publication, layout: Layout) -> str:
     renderer = BodyRenderer(PRINT_MEDIUM, publication.sections)
     return layout.render("print.html", publication=publication, settings=publication.settings,
                          sections=publication.sections, body=renderer.section_body,
+                         modified=build_time(),
                          cover_url=publication.cover.path.as_uri() if publication.cover else None)
 
 

@@ -85,6 +85,7 @@ def test_pdf_metadata_and_bookmarks(sample, publication):
         assert str(info["/Title"]) == publication.settings.title
         assert str(info["/Author"]) == "Beijing Foreign Affairs Office"
         assert str(info["/CreationDate"]).startswith("D:20230130")
+        assert str(info["/ModDate"]).startswith("D:20")
         assert str(pdf.Root.Lang) == "en"
         assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
         with pdf.open_outline() as outline:
@@ -166,3 +167,10 @@ def test_epub_metadata(sample, publication):
                      "<dc:creator id=\"creator1\">Beijing Foreign Affairs Office</dc:creator>",
                      "<dc:date>2023-01-30</dc:date>", "dcterms:modified", "properties=\"cover-image\""):
         assert expected in html.unescape(opf), expected
+
+
+def test_text_is_hyphenated_in_the_document_language(sample):
+    pdf = pypdfium2.PdfDocument(output(sample, ".pdf"))
+    text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    # a word broken at a line end by the hyphenator: "devel-\nopment", "Con-\nstruction"
+    assert len(re.findall(r"[a-z][\u2010\u00ad-]\r?\n[a-z]", text)) >= 5
