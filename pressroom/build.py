@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
-from .config import load_settings
+from .config import load_settings, with_layout_defaults
 from .diagnostics import LOGGER
-from .layouts import find_layout
+from .layouts import Layout, find_layout
 from .manuscript import read_sections
 from .model import Publication
 
@@ -22,17 +22,18 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_publication(source: Path) -> Publication:
-    """Read and check everything in the source folder; no output is written."""
+def load_publication(source: Path) -> tuple[Publication, Layout]:
+    """Read and check everything in the source folder and find its layout; nothing is written."""
     settings = load_settings(source / "manuscript" / "publication.yaml")
+    layout = find_layout(settings.layout, source)
+    settings = with_layout_defaults(settings, layout.print_defaults)
     sections = read_sections(source)
-    return assemble(settings, source, sections)
+    return assemble(settings, source, sections), layout
 
 
 def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildReport:
     """Publish ``source`` into ``out``: the screen PDF (with its proof sheet) and/or the EPUB."""
-    publication = load_publication(source)
-    layout = find_layout(publication.settings.layout, source)
+    publication, layout = load_publication(source)
     report = BuildReport(publication)
     slug = publication.settings.slug
     if "pdf" in targets:

@@ -11,7 +11,7 @@ import difflib
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -71,6 +71,7 @@ class Settings:
     layout: str = "brochure"
     cover_image: str | None = None
     print: PrintSettings = field(default_factory=PrintSettings)
+    print_given: frozenset[str] = frozenset()  # print fields set in publication.yaml itself
 
     @property
     def isbn(self) -> str | None:
@@ -285,13 +286,23 @@ def load_settings(path: Path) -> Settings:
     if problems:
         raise SourceError(problems)
     cover = values.pop("cover", {})
-    print_settings = PrintSettings(**{
-        {"bleed": "bleed_mm"}.get(key, key): value for key, value in values.pop("print", {}).items()
-    })
+    print_values = print_fields(values.pop("print", {}))
     title = values["title"]
     values.setdefault("slug", slugify(title))
     values.setdefault("identifier", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pressroom:' + title)}")
-    return Settings(**values, cover_image=cover.get("image"), print=print_settings)
+    return Settings(**values, cover_image=cover.get("image"), print=PrintSettings(**print_values),
+                    print_given=frozenset(print_values))
+
+
+def print_fields(values: dict) -> dict:
+    """``print:`` keys as PrintSettings fields (``bleed`` is stored in millimetres)."""
+    return {{"bleed": "bleed_mm"}.get(key, key): value for key, value in values.items()}
+
+
+def with_layout_defaults(settings: Settings, defaults: dict) -> Settings:
+    """Fill the ``print:`` settings that publication.yaml left out from the layout's defaults."""
+    given = {name: getattr(settings.print, name) for name in settings.print_given}
+    return replace(settings, print=PrintSettings(**{**defaults, **given}))
 
 
 def slugify(text: str) -> str:

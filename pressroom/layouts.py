@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from .config import PRINT_FIELDS, parse_yaml, print_fields, read_mapping
 from .diagnostics import Problem, SourceError
 from .manuscript import typographic
 
@@ -25,6 +26,19 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 class Layout:
     name: str
     folder: Path
+
+    @property
+    def print_defaults(self) -> dict:
+        """The layout's own ``print:`` defaults from ``layout.yaml`` (e.g. trim A5 for a book)."""
+        path = self.folder / "layout.yaml"
+        if not path.is_file():
+            return {}
+        problems: list[Problem] = []
+        node = parse_yaml(path.read_text(encoding="utf-8"), path)
+        values = read_mapping(node, {"print": ("mapping", PRINT_FIELDS, ())}, path, 1, problems)
+        if problems:
+            raise SourceError(problems)
+        return print_fields(values.get("print", {}))
 
     def path(self, relative: str) -> Path:
         """A file of the layout (CSS, font, profile); missing files are the layout's error."""

@@ -19,7 +19,7 @@ from ..conftest import REPOSITORY, epub_documents, output
 
 @pytest.fixture(scope="module")
 def publication():
-    return load_publication(REPOSITORY)
+    return load_publication(REPOSITORY)[0]
 
 
 MM = 72 / 25.4
