@@ -1,13 +1,14 @@
 """Layouts are data: a folder of Jinja2 templates, CSS per medium and fonts.
 
-A source's own ``layouts/<name>/`` replaces the built-in layout of that name. Templates
+A source's own ``layouts/<name>/`` comes first, file by file, before the built-in layout of
+that name; ``layout.yaml`` may say which layout this one ``extends``. Templates
 autoescape everything and treat an undefined variable as an error; template mistakes are
 reported with the template's file and line.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -24,33 +25,44 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 
 @dataclass(frozen=True)
 class Layout:
+    """A layout: the folders searched for its files, most specific first, and its defaults.
+
+    A source's ``layouts/<name>/`` comes before the built-in ``layouts/<name>/``, so a source
+    may override a single file (say ``print.css``) and keep the rest. ``layout.yaml`` may name
+    a layout it ``extends``; that layout's folders follow.
+    """
+
     name: str
-    folder: Path
+    folders: tuple[Path, ...]
+    print_defaults: dict = field(default_factory=dict)  # PrintSettings fields, from layout.yaml
 
     @property
-    def print_defaults(self) -> dict:
-        """The layout's own ``print:`` defaults from ``layout.yaml`` (e.g. trim A5 for a book)."""
-        path = self.folder / "layout.yaml"
-        if not path.is_file():
-            return {}
-        problems: list[Problem] = []
-        node = parse_yaml(path.read_text(encoding="utf-8"), path)
-        values = read_mapping(node, {"print": ("mapping", PRINT_FIELDS, ())}, path, 1, problems)
-        if problems:
-            raise SourceError(problems)
-        return print_fields(values.get("print", {}))
+    def folder(self) -> Path:
+        return self.folders[0]
 
     def path(self, relative: str) -> Path:
-        """A file of the layout (CSS, font, profile); missing files are the layout's error."""
-        path = self.folder / relative
-        if not path.is_file():
-            raise SourceError(Problem(f"layout '{self.name}' has no {relative}; add it or copy "
-                                      f"it from {BUILTIN / self.name / relative}", self.folder))
-        return path
+        """A file of the layout (CSS, font, profile), from the first folder that has it."""
+        for folder in self.folders:
+            if (folder / relative).is_file():
+                return folder / relative
+        raise SourceError(Problem(f"layout '{self.name}' has no {relative}; add it to the layout",
+                                  self.folder))
+
+    def locate(self, path: Path) -> Path | None:
+        """Where a file asked for inside one of the layout's folders really is (or None).
+
+        A stylesheet's ``url(fonts/x.ttf)`` resolves against the stylesheet's own folder; when
+        an overriding folder lacks the font, the same relative path in a later folder is used.
+        """
+        for folder in self.folders:
+            if path.is_relative_to(folder):
+                relative = path.relative_to(folder)
+                return next((f / relative for f in self.folders if (f / relative).is_file()), None)
+        return None
 
     def render(self, template: str, **context) -> str:
         """Render one of the layout's templates; errors name the template file and line."""
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(self.folder),
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(self.folders),
                                  autoescape=True, undefined=jinja2.StrictUndefined,
                                  trim_blocks=True, lstrip_blocks=True)
         env.filters["roman"] = roman
@@ -66,19 +78,44 @@ class Layout:
                                       error.lineno)) from None
         except jinja2.TemplateError as error:
             raise SourceError(Problem(f"template error: {error}",
-                                      *_template_frame(error, self.folder))) from None
+                                      *_template_frame(error, self.folders))) from None
+
+
+LAYOUT_FIELDS = {"extends": lambda value: str(value), "print": ("mapping", PRINT_FIELDS, ())}
 
 
 def find_layout(name: str, root: Path) -> Layout:
-    """The layout named in publication.yaml: the source's own first, then the built-in one."""
-    for folder in (root / "layouts" / name, BUILTIN / name):
-        if folder.is_dir():
-            return Layout(name, folder)
-    known = sorted({p.name for base in (root / "layouts", BUILTIN) if base.is_dir()
-                    for p in base.iterdir() if p.is_dir()})
-    raise SourceError(Problem(f"layout '{name}' not found; use one of: {', '.join(known)} "
-                              "(or add layouts/" + name + "/ to the source)",
-                              root / "manuscript" / "publication.yaml"))
+    """The layout named in publication.yaml, with the layouts it extends."""
+    folders: list[Path] = []
+    defaults: list[dict] = []
+    asked_by = root / "manuscript" / "publication.yaml"
+    current: str | None = name
+    while current:
+        found = [f for f in (root / "layouts" / current, BUILTIN / current) if f.is_dir()]
+        if not found:
+            known = sorted({p.name for base in (root / "layouts", BUILTIN) if base.is_dir()
+                            for p in base.iterdir() if p.is_dir()})
+            raise SourceError(Problem(f"layout '{current}' not found; use one of: "
+                                      f"{', '.join(known)} (or add layouts/{current}/ to the source)",
+                                      asked_by))
+        if found[0] in folders:
+            raise SourceError(Problem(f"layout '{current}' extends itself in a loop", asked_by))
+        folders += found
+        settings_file = next((f / "layout.yaml" for f in found if (f / "layout.yaml").is_file()), None)
+        values = _layout_settings(settings_file) if settings_file else {}
+        defaults.insert(0, print_fields(values.get("print", {})))
+        current, asked_by = values.get("extends"), settings_file
+    merged = {key: value for layer in defaults for key, value in layer.items()}
+    return Layout(name, tuple(folders), merged)
+
+
+def _layout_settings(path: Path) -> dict:
+    problems: list[Problem] = []
+    values = read_mapping(parse_yaml(path.read_text(encoding="utf-8"), path), LAYOUT_FIELDS,
+                          path, 1, problems)
+    if problems:
+        raise SourceError(problems)
+    return values
 
 
 def roman(number: int | None) -> str:
@@ -92,12 +129,12 @@ def roman(number: int | None) -> str:
     return "".join(out)
 
 
-def _template_frame(error: Exception, folder: Path) -> tuple[Path, int | None]:
+def _template_frame(error: Exception, folders: tuple[Path, ...]) -> tuple[Path, int | None]:
     """The innermost template file and line of a rendering error's traceback."""
-    tb, found = error.__traceback__, (folder, None)
+    tb, found = error.__traceback__, (folders[0], None)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(str(folder)):
+        if any(filename.startswith(str(folder)) for folder in folders):
             found = (Path(filename), tb.tb_lineno)
         tb = tb.tb_next
     return found

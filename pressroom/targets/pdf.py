@@ -36,7 +36,7 @@ def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]
     """Render and write the screen PDF; return WeasyPrint's warnings."""
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
 
-    fetcher = source_fetcher([publication.root, layout.folder])
+    fetcher = source_fetcher(publication.root, layout)
     with engine_warnings() as warnings:
         html = HTML(string=print_html(publication, layout), base_url=layout.folder.as_uri() + "/",
                     url_fetcher=fetcher)
@@ -47,11 +47,12 @@ def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]
     return warnings
 
 
-def source_fetcher(roots: list[Path]):
-    """A WeasyPrint URL fetcher that reads ``data:`` URLs and files under ``roots``, nothing else."""
+def source_fetcher(root: Path, layout: Layout):
+    """A WeasyPrint URL fetcher that reads ``data:`` URLs, files inside the publication and the
+    layout's files (falling back along the layout's folders), and nothing else."""
     from weasyprint.urls import URLFetcher
 
-    allowed = [root.resolve() for root in roots]
+    source = root.resolve()
 
     class SourceFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -60,9 +61,10 @@ def source_fetcher(roots: list[Path]):
                 return super().fetch(url, headers)
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
-                if any(path.is_relative_to(root) for root in allowed) and path.is_file():
-                    return super().fetch(url, headers)
-            raise ValueError(f"not fetched (outside the publication): {url}")
+                found = layout.locate(path) or (path if path.is_relative_to(source) else None)
+                if found is not None and found.is_file():
+                    return super().fetch(found.as_uri(), headers)
+            raise ValueError(f"not fetched (outside the publication and its layout): {url}")
 
     return SourceFetcher(allowed_protocols=("file", "data"))
 

@@ -58,8 +58,45 @@ def test_unknown_layout_lists_known_layouts(tmp_path):
 
 
 def test_missing_template(own_layout):
-    problem = render_error(own_layout(page="x"), "print.html")
-    assert "has no template print.html" in problem.message
+    problem = render_error(own_layout(page="x"), "nothing.html")
+    assert "has no template nothing.html" in problem.message
+
+
+def test_an_overriding_layout_keeps_the_built_in_files_it_lacks(tmp_path, own_layout):
+    layout = own_layout(page="mine")
+    assert layout.folders == (tmp_path / "layouts" / "brochure", BUILTIN / "brochure")
+    assert layout.path("print.css") == BUILTIN / "brochure" / "print.css"
+    font = tmp_path / "layouts" / "brochure" / "fonts" / "Inter-Regular.otf"
+    assert layout.locate(font) == BUILTIN / "brochure" / "fonts" / "Inter-Regular.otf"
+    assert layout.locate(tmp_path / "elsewhere.otf") is None
+
+
+def test_a_layout_extends_another_and_merges_print_defaults(tmp_path):
+    mine = tmp_path / "layouts" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "layout.yaml").write_text("extends: brochure\nprint:\n  trim: A5\n  binding: perfect\n")
+    layout = find_layout("mine", tmp_path)
+    assert layout.folders == (mine, BUILTIN / "brochure")
+    assert layout.print_defaults["binding"] == "perfect"
+    assert layout.print_defaults["trim"].name == "A5"
+    assert layout.path("print.html") == BUILTIN / "brochure" / "print.html"
+
+
+def test_a_layout_extending_itself_is_an_error(tmp_path):
+    for name, parent in (("a", "b"), ("b", "a")):
+        (tmp_path / "layouts" / name).mkdir(parents=True)
+        (tmp_path / "layouts" / name / "layout.yaml").write_text(f"extends: {parent}\n")
+    with pytest.raises(SourceError, match="extends itself in a loop"):
+        find_layout("a", tmp_path)
+
+
+def test_layout_yaml_is_checked_like_publication_yaml(tmp_path):
+    (tmp_path / "layouts" / "mine").mkdir(parents=True)
+    (tmp_path / "layouts" / "mine" / "layout.yaml").write_text("print:\n  trim: B7\n")
+    with pytest.raises(SourceError) as caught:
+        find_layout("mine", tmp_path)
+    problem = caught.value.problems[0]
+    assert problem.file.name == "layout.yaml" and problem.line == 2 and "print.trim" in problem.message
 
 
 def test_template_syntax_error_reports_file_and_line(tmp_path, own_layout):
