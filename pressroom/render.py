@@ -40,6 +40,7 @@ class BodyRenderer(RendererHTML):
         self.by_file = {section.file_name: section for section in sections}
         self.section: Section | None = None
         self._footnote_depth = 0
+        self._quotes: list[bool] = []  # open blockquotes: is each a pull quote?
 
     def section_body(self, section: Section) -> Markup:
         self.section = section
@@ -71,6 +72,21 @@ class BodyRenderer(RendererHTML):
                         if k not in ("src", "alt"))
         return (f'<img src="{escape(src)}" alt="{escape(plain_text(token.children))}"'
                 f"{attrs} />")
+
+    # --- pull quotes: {.pull} above a blockquote ---
+
+    def blockquote_open(self, tokens: list[Token], idx: int, options, env) -> str:
+        classes = str(tokens[idx].attrs.get("class", "")).split()
+        self._quotes.append("pull" in classes)
+        if "pull" in classes:
+            epub_type = ' epub:type="pullquote"' if self.medium.name == "epub" else ""
+            return f'<aside class="{escape(" ".join(classes))}"{epub_type} role="doc-pullquote">\n'
+        return super().renderToken(tokens, idx, options, env)
+
+    def blockquote_close(self, tokens: list[Token], idx: int, options, env) -> str:
+        if self._quotes.pop():
+            return "</aside>\n"
+        return super().renderToken(tokens, idx, options, env)
 
     # --- footnotes ---
 

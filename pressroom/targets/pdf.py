@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..imprint import isbn_barcode
 from ..layouts import Layout
 from ..model import Publication
 from ..render import BodyRenderer, Medium
@@ -29,6 +30,8 @@ def print_html(publication: Publication, layout: Layout) -> str:
     return layout.render("print.html", publication=publication, settings=publication.settings,
                          sections=publication.sections, body=renderer.section_body,
                          modified=build_time(),
+                         barcode_url=isbn_barcode(publication.settings.isbn)
+                         if publication.settings.isbn else None,
                          cover_url=publication.cover.path.as_uri() if publication.cover else None)
 
 

@@ -48,10 +48,12 @@ def test_footnotes_sit_at_the_foot_of_the_page_that_calls_them(features):
     assert "A second paragraph inside the same footnote." in harbour
 
 
-def test_contents_lists_front_body_and_back_matter(features):
-    contents = page_texts(output(features, ".pdf"))[1]
-    for title in ("Preface", "The Harbour at Dawn", "The Catch in Numbers", "About This Book"):
-        assert title in contents
+def test_front_matter_precedes_the_contents_which_list_body_and_back_matter(features):
+    pages = page_texts(output(features, ".pdf"))
+    assert "This publication tests the source contract" in pages[1]
+    for title in ("The Harbour at Dawn", "The Catch in Numbers", "About This Book"):
+        assert title in pages[2]
+    assert "Preface" not in pages[2]
 
 
 def test_links_stay_clickable_in_the_pdf(features):
@@ -103,3 +105,22 @@ def test_a_source_layout_overrides_the_built_in_one(tmp_path):
     css.write_text(css.read_text() + "\n.section-title::before { content: 'OVERRIDDEN '; }\n")
     report = build(source, tmp_path / "out", targets=("pdf",))
     assert "OVERRIDDEN" in "".join(page_texts(output(report, ".pdf")))
+
+
+def test_back_cover_has_colophon_credits_and_a_vector_isbn_barcode(features):
+    path = output(features, ".pdf")
+    back = page_texts(path)[-1]
+    for expected in ("Published by Pressroom Test Press, 15 March 2024", "Text: Ada Lovelace, Charles Babbage",
+                     "Figure 1: Photo: Test Archive", "CC BY 4.0", "ISBN 978-3-16-148410-0",
+                     "9 783161 484100"):
+        assert expected in " ".join(back.split()), expected
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[-1]
+        content = pikepdf.parse_content_stream(page)
+        used = [page.Resources.XObject[str(operands[0])] for operands, operator in content
+                if operator == pikepdf.Operator("Do")]
+        assert not [x for x in used if x.Subtype == "/Image"]
+        bars = sum(operator == pikepdf.Operator("re") for _, operator in content)
+        bars += sum(operator == pikepdf.Operator("re") for form in used
+                    for _, operator in pikepdf.parse_content_stream(form))
+    assert bars >= 30  # an EAN-13 has 30 bars, drawn as rectangles: vector art, not a bitmap

@@ -37,8 +37,9 @@ def pdf_text(path) -> str:
 
 
 def normalise(text: str) -> str:
-    """Text without white space and hyphens, so line breaks and hyphenation do not matter."""
-    return re.sub(r"[\s\u00ad\u2010\u2011\-\x02\ufffe]", "", text)
+    """Text without case, white space and hyphens: line breaks, hyphenation and small capitals
+    or letter-spaced capitals in the layout do not matter."""
+    return re.sub(r"[\s\u00ad\u2010\u2011\-\x02\ufffe]", "", text).casefold()
 
 
 def paragraphs(section) -> list[str]:
@@ -92,7 +93,7 @@ def test_pdf_metadata_and_bookmarks(sample, publication):
             titles = [item.title for item in outline.root]
         with pdf.open_metadata() as xmp:
             assert xmp.get("dc:title") == publication.settings.title
-    assert titles[0] == "Contents"
+    assert "Contents" in titles
     for section in publication.sections:
         assert any(section.title in title for title in titles), section.title
 
@@ -112,17 +113,19 @@ def test_pdf_fonts_are_embedded_and_only_ours(sample):
 
 
 def test_pdf_contents_page_numbers_match_the_link_targets(sample, publication):
+    """The contents (page 3, after the editor's note) list the numbered sections."""
     path = output(sample, ".pdf")
+    listed = [s for s in publication.sections if s.kind != "front"]
     with pikepdf.open(path) as pdf:
         destinations = pikepdf.NameTree(pdf.Root.Names.Dests)
-        links = [str(a.Dest) for a in pdf.pages[1].Annots if a.Subtype == "/Link"]
+        links = [str(a.Dest) for a in pdf.pages[2].Annots if a.Subtype == "/Link"]
         targets = [pdf.pages.index(pdf.pages.from_objgen(*destinations[s.id][0].objgen)) + 1
-                   for s in publication.sections]
-    assert [s.id for s in publication.sections] == list(dict.fromkeys(links))
-    contents = pypdfium2.PdfDocument(path)[1].get_textpage().get_text_range()
+                   for s in listed]
+    assert [s.id for s in listed] == list(dict.fromkeys(links))
+    contents = pypdfium2.PdfDocument(path)[2].get_textpage().get_text_range()
     printed = [int(line) for line in contents.split() if line.isdigit()]
     assert printed[: len(targets)] == targets
-    assert targets == sorted(targets) and targets[0] == 2
+    assert targets == sorted(targets) and targets[0] == 4
 
 
 def test_epub_passes_epubcheck(sample):

@@ -131,3 +131,17 @@ def test_rendering_does_not_mutate_the_tokens(sections):
     assert first == second
     assert printed == [body(PRINT, sections, i) for i in range(len(sections))]
     assert dump() == snapshot
+
+
+def test_pull_quote_is_an_aside_in_both_media(tmp_path):
+    from pressroom.manuscript import markdown, read_section
+
+    (tmp_path / "images").mkdir()
+    md_file = tmp_path / "01-q.md"
+    md_file.write_text("# Q\n\n{.pull}\n> Said well.\n\n> An ordinary quotation.\n")
+    section = read_section(md_file, markdown(), tmp_path / "images")
+    printed = str(BodyRenderer(PRINT, [section]).section_body(section))
+    ebook = str(BodyRenderer(EPUB, [section]).section_body(section))
+    assert '<aside class="pull" role="doc-pullquote">\n<p>Said well.</p>\n</aside>' in printed
+    assert '<aside class="pull" epub:type="pullquote" role="doc-pullquote">' in ebook
+    assert "<blockquote>\n<p>An ordinary quotation.</p>\n</blockquote>" in printed

@@ -1,0 +1,308 @@
+"""A proofreader's checks on finished pages, made on WeasyPrint's layout before the PDF is written.
+
+``check_pages(document, layout_fonts)`` walks the boxes of a rendered ``weasyprint.Document``
+and returns one ``Finding`` per problem a designer would mark on a proof: text or images outside
+the live area, a heading stranded at a page foot, a split figure, widows and orphans, a figure far
+from its reference or from its place in the text, and characters the layout's fonts lack.
+Lengths in the layout tree are CSS pixels (1/96 in); messages give points.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+PT = 96 / 72                  # CSS px per point
+TOLERANCE = 0.5 * PT          # how far past the live area a box may reach (0.5 pt)
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    page: int          # 1-based page number
+    kind: str          # outside-live-area | heading-at-page-foot | figure-split | widow | orphan
+    #                    | figure-far-from-reference | missing-glyph | fallback-font
+    message: str       # one line a designer understands
+
+
+def check_pages(document, layout_fonts: set[str] | None = None) -> list[Finding]:
+    """Every finding on the pages of a rendered (not yet written) WeasyPrint ``document``."""
+    pages = [_Page(number, page._page_box) for number, page in enumerate(document.pages, 1)]
+    findings: list[Finding] = []
+    for page in pages:
+        findings += _outside_live_area(page)
+        if page.number < len(pages):
+            findings += _heading_at_page_foot(page)
+    placed = _content_pages(pages)
+    findings += _figure_split(placed)
+    findings += _widows_and_orphans(pages)
+    findings += _figure_far_from_reference(pages, placed)
+    findings += _glyphs_and_fonts(pages, layout_fonts)
+    return sorted(findings, key=lambda finding: finding.page)
+
+
+# ---------- The layout tree ----------
+
+class _Page:
+    """A page's box and its boxes in document order, each with its ancestors."""
+
+    def __init__(self, number: int, page_box):
+        from weasyprint.formatting_structure import boxes
+        self.number, self.box = number, page_box
+        self.flow = list(_walk(page_box.children[0])) if page_box.children else []
+        self.text_boxes = [box for box, _ in _walk(page_box) if isinstance(box, boxes.TextBox)
+                           and box.text.strip()]
+
+
+def _walk(box, ancestors=()):
+    """``(box, ancestors)`` for ``box`` and its descendants, in document order."""
+    yield box, ancestors
+    inner = ancestors + (box,)
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, inner)
+
+
+def _elements(box, ancestors):
+    """The elements of a box and its ancestors, innermost first, without repeats."""
+    seen = []
+    for each in (box, *reversed(ancestors)):
+        if each.element is not None and (not seen or seen[-1] is not each.element):
+            seen.append(each.element)
+    return seen
+
+
+def _is_content(box) -> bool:
+    """Whether a box is visible matter: text that is not only spaces, or an image."""
+    from weasyprint.formatting_structure import boxes
+    return (isinstance(box, boxes.TextBox) and bool(box.text.strip())) or isinstance(
+        box, boxes.ReplacedBox)
+
+
+def _positioned(box, ancestors) -> bool:
+    """Whether a box is placed outside the flow: absolutely, fixed or as a running element."""
+    return any(each.is_absolutely_positioned() or each.is_running() for each in (box, *ancestors))
+
+
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def _text(element, limit: int = 40) -> str:
+    text = " ".join("".join(element.itertext()).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _figure_name(figure) -> str:
+    caption = next((child for child in figure.iter() if child.tag == "figcaption"), None)
+    label = f'"{_text(caption)}"' if caption is not None else ""
+    return " ".join(part for part in (f"#{figure.get('id')}" if figure.get("id") else "", label)
+                    if part) or "without caption"
+
+
+def _content_pages(pages) -> dict:
+    """For every element with visible content in the flow: the pages it appears on."""
+    placed = defaultdict(set)
+    for page in pages:
+        for box, ancestors in page.flow:
+            if _is_content(box):
+                for element in _elements(box, ancestors):
+                    placed[element].add(page.number)
+    return placed
+
+
+# ---------- The checks ----------
+
+def _outside_live_area(page) -> list[Finding]:
+    """Text and images reaching past the live area (the page's content box) by more than 0.5 pt."""
+    box = page.box
+    if not any((box.margin_top, box.margin_right, box.margin_bottom, box.margin_left)):
+        return []                                   # a page designed to the edge (the cover)
+    left, top = box.content_box_x(), box.content_box_y()
+    right, bottom = left + box.width, top + box.height
+    findings = []
+    for child, ancestors in page.flow:
+        if not _is_content(child) or _positioned(child, ancestors) or any(
+                "full-bleed" in _classes(element) or (element.tag == "section"
+                                                      and "cover" in _classes(element))
+                for element in _elements(child, ancestors)):
+            continue
+        x, y = child.content_box_x(), child.content_box_y()
+        past = {"left": left - x, "right": x + child.width - right,
+                "top": top - y, "bottom": y + child.height - bottom}
+        edge, distance = max(past.items(), key=lambda item: item[1])
+        if distance > TOLERANCE:
+            what = (f'text "{_text_of(child)}"' if hasattr(child, "text")
+                    else f'image "{(child.element.get("src") or "").rsplit("/", 1)[-1][:40]}"')
+            findings.append(Finding(page.number, "outside-live-area",
+                                    f"page {page.number}: {what} reaches {distance / PT:.1f} pt "
+                                    f"past the {edge} edge of the live area"))
+    return findings
+
+
+def _text_of(text_box) -> str:
+    text = " ".join(text_box.text.split())
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _heading_at_page_foot(page) -> list[Finding]:
+    """A heading that is the last thing in the flow of a page that the document continues after."""
+    content = [(box, ancestors) for box, ancestors in page.flow
+               if _is_content(box) and not _positioned(box, ancestors)]
+    if not content:
+        return []
+    heading = next((element for element in _elements(*content[-1]) if element.tag in HEADINGS),
+                   None)
+    if heading is None:
+        return []
+    return [Finding(page.number, "heading-at-page-foot",
+                    f'page {page.number}: heading "{_text(heading)}" is the last thing on the '
+                    f"page; it should start the next page")]
+
+
+def _figure_split(placed) -> list[Finding]:
+    """A figure whose content is on more than one page (image and caption parted, or either split)."""
+    findings = []
+    for figure, numbers in placed.items():
+        if figure.tag != "figure" or len(numbers) < 2:
+            continue
+        parts = {child.tag: placed.get(child, set()) for child in figure.iter()
+                 if child.tag in ("img", "figcaption")}
+        if parts.get("img") and parts.get("figcaption") and parts["img"] != parts["figcaption"]:
+            how = (f"its image is on page {_pages(parts['img'])} and its caption on page "
+                   f"{_pages(parts['figcaption'])}")
+        else:
+            how = f"it runs over pages {_pages(numbers)}"
+        findings.append(Finding(min(numbers), "figure-split",
+                                f"page {min(numbers)}: figure {_figure_name(figure)} is split: "
+                                f"{how}; keep it on one page"))
+    return findings
+
+
+def _pages(numbers) -> str:
+    return "–".join(str(n) for n in sorted({min(numbers), max(numbers)}))
+
+
+def _widows_and_orphans(pages) -> list[Finding]:
+    """A paragraph split across pages with a single line left at a foot or carried to a top."""
+    from weasyprint.formatting_structure import boxes
+    lines = defaultdict(lambda: defaultdict(int))      # paragraph -> page -> its lines there
+    for page in pages:
+        for box, _ in page.flow:
+            if isinstance(box, boxes.LineBox) and box.element_tag == "p":
+                lines[box.element][page.number] += 1
+    findings = []
+    for paragraph, per_page in lines.items():
+        if len(per_page) < 2:
+            continue
+        first, last = min(per_page), max(per_page)
+        name = f'"{_text(paragraph, 30)}"'
+        if per_page[first] == 1:
+            findings.append(Finding(first, "orphan",
+                                    f"page {first}: paragraph {name} leaves its first line alone "
+                                    f"at the foot of the page (orphan)"))
+        if per_page[last] == 1:
+            findings.append(Finding(last, "widow",
+                                    f"page {last}: the last line of paragraph {name} stands alone "
+                                    f"at the top of the page (widow)"))
+    return findings
+
+
+def _figure_far_from_reference(pages, placed) -> list[Finding]:
+    """A figure not on its reference's page or the next, or not by its place in the text."""
+    if not pages or not pages[0].flow:
+        return []
+    root = pages[0].flow[0][0].element
+    parents = {child: parent for parent in root.iter() for child in parent}
+    links = defaultdict(list)
+    for element in placed:
+        if element.tag == "a" and (element.get("href") or "").startswith("#"):
+            links[element.get("href")[1:]].append(min(placed[element]))
+    findings = []
+    for figure, numbers in placed.items():
+        if figure.tag != "figure" or not figure.get("id"):
+            continue
+        at, name = min(numbers), _figure_name(figure)
+        for linked in sorted(links.get(figure.get("id"), ())):
+            if not 0 <= at - linked <= 1:
+                findings.append(Finding(at, "figure-far-from-reference",
+                                        f"page {at}: figure {name} is referred to on page {linked};"
+                                        f" it should be on that page or the next"))
+        before = _preceding_with_content(figure, parents, placed)
+        if before is not None and not 0 <= at - max(placed[before]) <= 1:
+            findings.append(Finding(at, "figure-far-from-reference",
+                                    f"page {at}: figure {name} follows text that ends on page "
+                                    f"{max(placed[before])}; it should be on that page or the next"))
+    return findings
+
+
+def _preceding_with_content(element, parents, placed):
+    """The nearest earlier sibling of ``element`` that has visible content in the flow."""
+    parent = parents.get(element)
+    if parent is None:
+        return None
+    siblings = list(parent)
+    for sibling in reversed(siblings[:siblings.index(element)]):
+        if sibling in placed:
+            return sibling
+    return None
+
+
+def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:
+    """Characters drawn with .notdef, or (given the layout's fonts) with another font."""
+    wanted = {name.casefold() for name in layout_fonts} if layout_fonts is not None else None
+    found = {}                                     # (page, kind, font) -> characters, in order
+    for page in pages:
+        for box in page.text_boxes:
+            for char, font, missing in _glyphs(box):
+                if unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cc", "Cf"):
+                    continue
+                if missing:
+                    found.setdefault((page.number, "missing-glyph", font), {})[char] = None
+                elif wanted is not None and font.casefold() not in wanted:
+                    found.setdefault((page.number, "fallback-font", font), {})[char] = None
+    findings = []
+    for (number, kind, font), chars in found.items():
+        shown = list(chars)[:8]
+        quoted = f'"{"".join(shown)}" ({", ".join(f"U+{ord(c):04X}" for c in shown)}' + (
+            ", …)" if len(chars) > 8 else ")")
+        verb = "has" if len(chars) == 1 else "have"
+        if kind == "missing-glyph":
+            message = (f"page {number}: {quoted} {verb} no glyph in any font; it prints as an empty "
+                       f"box (.notdef of {font})")
+        else:
+            message = f"page {number}: {quoted} {verb} no glyph in the layout fonts; Pango used {font}"
+        findings.append(Finding(number, kind, message))
+    return findings
+
+
+def _glyphs(text_box):
+    """``(character, font family, missing)`` for each glyph of a text box's line, as drawn."""
+    from weasyprint.text.ffi import ffi, pango
+    layout = text_box.pango_layout
+    layout.reactivate(text_box.style)           # as draw_text does; the layout is kept inactive
+    try:
+        line, _ = layout.get_first_line()
+        utf8 = layout.text.encode()
+        run, glyphs = line.runs[0] if line.runs != ffi.NULL else ffi.NULL, []
+        while run != ffi.NULL:
+            item, string = run.data.item, run.data.glyphs
+            run = run.next
+            description = ffi.gc(pango.pango_font_describe_with_absolute_size(item.analysis.font),
+                                 pango.pango_font_description_free)
+            family = pango.pango_font_description_get_family(description)
+            family = ffi.string(family).decode() if family != ffi.NULL else "an unnamed font"
+            for i in range(string.num_glyphs):
+                glyph = string.glyphs[i].glyph
+                if glyph == pango.PANGO_GLYPH_EMPTY:
+                    continue
+                if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                    glyphs.append((chr(glyph & ~pango.PANGO_GLYPH_UNKNOWN_FLAG), family, True))
+                    continue
+                start = item.offset + string.log_clusters[i]
+                char = utf8[start:start + 4].decode("utf-8", "ignore")[:1]
+                if char:
+                    glyphs.append((char, family, glyph == 0))
+        return glyphs
+    finally:
+        layout.deactivate()
