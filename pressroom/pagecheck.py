@@ -4,7 +4,8 @@
 and returns one ``Finding`` per problem a designer would mark on a proof: text or images outside
 the live area, a heading stranded at a page foot, a split figure, widows and orphans, a figure far
 from its reference or from its place in the text, and characters the layout's fonts lack.
-Lengths in the layout tree are CSS pixels (1/96 in); messages give points.
+Lengths in the layout tree are CSS pixels (1/96 in); messages give points. This module loads
+WeasyPrint: import it where the PDF is rendered, not at the top of modules EPUB builds load.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+
+import tinycss2
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.ffi import ffi, pango
 
 PT = 96 / 72                  # CSS px per point
 TOLERANCE = 0.5 * PT          # how far past the live area a box may reach (0.5 pt)
@@ -42,17 +47,31 @@ def check_pages(document, layout_fonts: set[str] | None = None) -> list[Finding]
     return sorted(findings, key=lambda finding: finding.page)
 
 
+def font_face_families(css: str) -> set[str]:
+    """The families a stylesheet's ``@font-face`` rules declare: a layout's own fonts."""
+    families = set()
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
+            for item in tinycss2.parse_blocks_contents(rule.content, True, True):
+                if item.type == "declaration" and item.lower_name == "font-family":
+                    families.add(" ".join(token.value for token in item.value
+                                          if token.type in ("string", "ident")))
+    return families
+
+
 # ---------- The layout tree ----------
 
 class _Page:
-    """A page's box and its boxes in document order, each with its ancestors."""
+    """A page's box and its boxes in document order, each with its ancestors: ``flow`` (the root
+    box), ``notes`` (footnote and note areas), ``text_boxes`` (all text, running heads too)."""
 
     def __init__(self, number: int, page_box):
-        from weasyprint.formatting_structure import boxes
         self.number, self.box = number, page_box
         self.flow = list(_walk(page_box.children[0])) if page_box.children else []
+        self.notes = [item for child in page_box.children[1:]
+                      if not isinstance(child, boxes.MarginBox) for item in _walk(child)]
         self.text_boxes = [box for box, _ in _walk(page_box) if isinstance(box, boxes.TextBox)
-                           and box.text.strip()]
+                           and box.text.strip() and hasattr(box, "pango_layout")]
 
 
 def _walk(box, ancestors=()):
@@ -74,7 +93,6 @@ def _elements(box, ancestors):
 
 def _is_content(box) -> bool:
     """Whether a box is visible matter: text that is not only spaces, or an image."""
-    from weasyprint.formatting_structure import boxes
     return (isinstance(box, boxes.TextBox) and bool(box.text.strip())) or isinstance(
         box, boxes.ReplacedBox)
 
@@ -88,23 +106,24 @@ def _classes(element) -> list[str]:
     return (element.get("class") or "").split()
 
 
-def _text(element, limit: int = 40) -> str:
-    text = " ".join("".join(element.itertext()).split())
+def _text(element_or_text, limit: int = 40) -> str:
+    text = element_or_text if isinstance(element_or_text, str) else "".join(
+        element_or_text.itertext())
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _figure_name(figure) -> str:
     caption = next((child for child in figure.iter() if child.tag == "figcaption"), None)
-    label = f'"{_text(caption)}"' if caption is not None else ""
-    return " ".join(part for part in (f"#{figure.get('id')}" if figure.get("id") else "", label)
-                    if part) or "without caption"
+    name = f"#{figure.get('id')}" if figure.get("id") else "(no id)"
+    return name if caption is None else f'{name} "{_text(caption)}"'
 
 
 def _content_pages(pages) -> dict:
     """For every element with visible content in the flow: the pages it appears on."""
     placed = defaultdict(set)
     for page in pages:
-        for box, ancestors in page.flow:
+        for box, ancestors in page.flow + page.notes:
             if _is_content(box):
                 for element in _elements(box, ancestors):
                     placed[element].add(page.number)
@@ -121,18 +140,22 @@ def _outside_live_area(page) -> list[Finding]:
     left, top = box.content_box_x(), box.content_box_y()
     right, bottom = left + box.width, top + box.height
     findings = []
-    for child, ancestors in page.flow:
+    for child, ancestors in page.flow + page.notes:
         if not _is_content(child) or _positioned(child, ancestors) or any(
                 "full-bleed" in _classes(element) or (element.tag == "section"
                                                       and "cover" in _classes(element))
                 for element in _elements(child, ancestors)):
             continue
-        x, y = child.content_box_x(), child.content_box_y()
-        past = {"left": left - x, "right": x + child.width - right,
-                "top": top - y, "bottom": y + child.height - bottom}
+        x, width = child.content_box_x(), child.width
+        if hasattr(child, "text"):          # a line's slot: its glyph box may outgrow line-height
+            y, height = child.position_y, child.margin_height()
+        else:
+            y, height = child.content_box_y(), child.height
+        past = {"left": left - x, "right": x + width - right,
+                "top": top - y, "bottom": y + height - bottom}
         edge, distance = max(past.items(), key=lambda item: item[1])
         if distance > TOLERANCE:
-            what = (f'text "{_text_of(child)}"' if hasattr(child, "text")
+            what = (f'text "{_text(child.text, 30)}"' if hasattr(child, "text")
                     else f'image "{(child.element.get("src") or "").rsplit("/", 1)[-1][:40]}"')
             findings.append(Finding(page.number, "outside-live-area",
                                     f"page {page.number}: {what} reaches {distance / PT:.1f} pt "
@@ -140,28 +163,19 @@ def _outside_live_area(page) -> list[Finding]:
     return findings
 
 
-def _text_of(text_box) -> str:
-    text = " ".join(text_box.text.split())
-    return text if len(text) <= 30 else text[:29] + "…"
-
-
 def _heading_at_page_foot(page) -> list[Finding]:
     """A heading that is the last thing in the flow of a page that the document continues after."""
     content = [(box, ancestors) for box, ancestors in page.flow
-               if _is_content(box) and not _positioned(box, ancestors)]
-    if not content:
-        return []
+               if _is_content(box) and not _positioned(box, ancestors)] or [(page.box, ())]
     heading = next((element for element in _elements(*content[-1]) if element.tag in HEADINGS),
                    None)
-    if heading is None:
-        return []
-    return [Finding(page.number, "heading-at-page-foot",
+    return [] if heading is None else [Finding(page.number, "heading-at-page-foot",
                     f'page {page.number}: heading "{_text(heading)}" is the last thing on the '
                     f"page; it should start the next page")]
 
 
 def _figure_split(placed) -> list[Finding]:
-    """A figure whose content is on more than one page (image and caption parted, or either split)."""
+    """A figure whose content is on more than one page (image and caption parted, or split)."""
     findings = []
     for figure, numbers in placed.items():
         if figure.tag != "figure" or len(numbers) < 2:
@@ -185,7 +199,6 @@ def _pages(numbers) -> str:
 
 def _widows_and_orphans(pages) -> list[Finding]:
     """A paragraph split across pages with a single line left at a foot or carried to a top."""
-    from weasyprint.formatting_structure import boxes
     lines = defaultdict(lambda: defaultdict(int))      # paragraph -> page -> its lines there
     for page in pages:
         for box, _ in page.flow:
@@ -232,20 +245,16 @@ def _figure_far_from_reference(pages, placed) -> list[Finding]:
         if before is not None and not 0 <= at - max(placed[before]) <= 1:
             findings.append(Finding(at, "figure-far-from-reference",
                                     f"page {at}: figure {name} follows text that ends on page "
-                                    f"{max(placed[before])}; it should be on that page or the next"))
+                                    f"{max(placed[before])}; it should be on that page or the "
+                                    f"next"))
     return findings
 
 
 def _preceding_with_content(element, parents, placed):
     """The nearest earlier sibling of ``element`` that has visible content in the flow."""
-    parent = parents.get(element)
-    if parent is None:
-        return None
-    siblings = list(parent)
-    for sibling in reversed(siblings[:siblings.index(element)]):
-        if sibling in placed:
-            return sibling
-    return None
+    siblings = list(parents.get(element, [element]))
+    return next((sibling for sibling in reversed(siblings[:siblings.index(element)])
+                 if sibling in placed), None)
 
 
 def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:
@@ -268,23 +277,24 @@ def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:
             ", …)" if len(chars) > 8 else ")")
         verb = "has" if len(chars) == 1 else "have"
         if kind == "missing-glyph":
-            message = (f"page {number}: {quoted} {verb} no glyph in any font; it prints as an empty "
-                       f"box (.notdef of {font})")
+            message = (f"page {number}: {quoted} {verb} no glyph in any font; it prints as an "
+                       f"empty box (.notdef of {font})")
         else:
-            message = f"page {number}: {quoted} {verb} no glyph in the layout fonts; Pango used {font}"
+            message = (f"page {number}: {quoted} {verb} no glyph in the layout fonts; "
+                       f"Pango used {font}")
         findings.append(Finding(number, kind, message))
     return findings
 
 
 def _glyphs(text_box):
-    """``(character, font family, missing)`` for each glyph of a text box's line, as drawn."""
-    from weasyprint.text.ffi import ffi, pango
+    """``(character, font family, missing)`` for each glyph of a text box's line, as drawn
+    (after ``weasyprint.draw.text.draw_first_line``)."""
     layout = text_box.pango_layout
     layout.reactivate(text_box.style)           # as draw_text does; the layout is kept inactive
     try:
         line, _ = layout.get_first_line()
         utf8 = layout.text.encode()
-        run, glyphs = line.runs[0] if line.runs != ffi.NULL else ffi.NULL, []
+        run, glyphs = line.runs, []
         while run != ffi.NULL:
             item, string = run.data.item, run.data.glyphs
             run = run.next

@@ -36,15 +36,20 @@ def print_html(publication: Publication, layout: Layout) -> str:
 
 
 def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]:
-    """Render and write the screen PDF; return WeasyPrint's warnings."""
+    """Render and write the screen PDF; return WeasyPrint's warnings and the page checks'
+    findings (text outside the live area, stranded headings, split figures, widows...)."""
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
+
+    from ..pagecheck import check_pages, font_face_families
 
     fetcher = source_fetcher(publication.root, layout)
     with engine_warnings() as warnings:
         html = HTML(string=print_html(publication, layout), base_url=layout.folder.as_uri() + "/",
                     url_fetcher=fetcher)
-        document = html.render(stylesheets=[CSS(filename=str(layout.path("print.css")),
-                                                url_fetcher=fetcher)])
+        stylesheet = layout.path("print.css")
+        document = html.render(stylesheets=[CSS(filename=str(stylesheet), url_fetcher=fetcher)])
+        fonts = font_face_families(stylesheet.read_text(encoding="utf-8"))
+        warnings += [finding.message for finding in check_pages(document, fonts)]
         with atomic_output(path) as tmp:
             document.write_pdf(tmp, pdf_variant="pdf/ua-1")
     return warnings

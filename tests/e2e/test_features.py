@@ -124,3 +124,7 @@ def test_back_cover_has_colophon_credits_and_a_vector_isbn_barcode(features):
         bars += sum(operator == pikepdf.Operator("re") for form in used
                     for _, operator in pikepdf.parse_content_stream(form))
     assert bars >= 30  # an EAN-13 has 30 bars, drawn as rectangles: vector art, not a bitmap
+
+
+def test_the_features_publication_builds_without_warnings(features):
+    assert features.warnings == []

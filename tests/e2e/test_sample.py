@@ -177,3 +177,8 @@ def test_text_is_hyphenated_in_the_document_language(sample):
     text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
     # a word broken at a line end by the hyphenator: "devel-\nopment", "Con-\nstruction"
     assert len(re.findall(r"[a-z][\u2010\u00ad-]\r?\n[a-z]", text)) >= 5
+
+
+def test_the_sample_builds_without_a_single_warning(sample):
+    """No engine warning and no page-check finding (live area, widows, split figures...)."""
+    assert sample.warnings == []

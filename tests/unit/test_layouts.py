@@ -53,7 +53,9 @@ def test_unknown_layout_lists_known_layouts(tmp_path):
     with pytest.raises(SourceError) as caught:
         find_layout("newsletter", tmp_path)
     problem = caught.value.problems[0]
-    assert "layout 'newsletter' not found; use one of: brochure, magazine" in problem.message
+    assert "layout 'newsletter' not found; use one of: " in problem.message
+    known = problem.message.split("use one of: ")[1].split(" (")[0].split(", ")
+    assert {"brochure", "magazine"} <= set(known) and known == sorted(known)
     assert problem.file == tmp_path / "manuscript" / "publication.yaml"
 
 
