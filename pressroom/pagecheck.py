@@ -27,7 +27,7 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 class Finding:
     page: int          # 1-based page number
     kind: str          # outside-live-area | heading-at-page-foot | figure-split | widow | orphan
-    #                    | figure-far-from-reference | missing-glyph | fallback-font
+    #                    | figure-far-from-reference | missing-glyph | fallback-font | footnote-moved
     message: str       # one line a designer understands
 
 
@@ -44,6 +44,7 @@ def check_pages(document, layout_fonts: set[str] | None = None) -> list[Finding]
     findings += _widows_and_orphans(pages)
     findings += _figure_far_from_reference(pages, placed)
     findings += _glyphs_and_fonts(pages, layout_fonts)
+    findings += _footnote_moved(pages)
     return sorted(findings, key=lambda finding: finding.page)
 
 
@@ -255,6 +256,22 @@ def _preceding_with_content(element, parents, placed):
     siblings = list(parents.get(element, [element]))
     return next((sibling for sibling in reversed(siblings[:siblings.index(element)])
                  if sibling in placed), None)
+
+
+def _footnote_moved(pages) -> list[Finding]:
+    """A footnote printed on another page than its call (the reader must turn the page)."""
+    calls, notes = {}, {}
+    for page in pages:
+        for box, _ in page.flow:
+            if (box.element_tag or "").endswith("::footnote-call"):
+                calls.setdefault(box.element, page.number)
+        for box, ancestors in page.notes:
+            if ancestors and isinstance(ancestors[-1], boxes.FootnoteAreaBox):
+                notes.setdefault(box.element, page.number)
+    return [Finding(notes[element], "footnote-moved",
+                    f'page {notes[element]}: footnote "{_text(element)}" is printed a page after '
+                    f"its call on page {page}")
+            for element, page in calls.items() if element in notes and notes[element] != page]
 
 
 def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:

@@ -35,24 +35,35 @@ def print_html(publication: Publication, layout: Layout) -> str:
                          cover_url=publication.cover.path.as_uri() if publication.cover else None)
 
 
-def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]:
-    """Render and write the screen PDF; return WeasyPrint's warnings and the page checks'
-    findings (text outside the live area, stranded headings, split figures, widows...)."""
+def render(publication: Publication, layout: Layout):
+    """Lay the publication out with WeasyPrint: (the rendered Document, warnings).
+
+    Warnings are WeasyPrint's own and the page checks' findings (text outside the live area,
+    stranded headings, split figures, widows, missing glyphs...).
+    """
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
+    from weasyprint.text.fonts import FontConfiguration
 
     from ..pagecheck import check_pages, font_face_families
 
     fetcher = source_fetcher(publication.root, layout)
+    stylesheet = layout.path("print.css")
+    fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     with engine_warnings() as warnings:
         html = HTML(string=print_html(publication, layout), base_url=layout.folder.as_uri() + "/",
                     url_fetcher=fetcher)
-        stylesheet = layout.path("print.css")
-        document = html.render(stylesheets=[CSS(filename=str(stylesheet), url_fetcher=fetcher)])
-        fonts = font_face_families(stylesheet.read_text(encoding="utf-8"))
-        warnings += [finding.message for finding in check_pages(document, fonts)]
-        with atomic_output(path) as tmp:
-            document.write_pdf(tmp, pdf_variant="pdf/ua-1")
-    return warnings
+        document = html.render(stylesheets=[CSS(filename=str(stylesheet), url_fetcher=fetcher,
+                                                font_config=fonts)], font_config=fonts)
+    families = font_face_families(stylesheet.read_text(encoding="utf-8"))
+    return document, warnings + [finding.message for finding in check_pages(document, families)]
+
+
+def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]:
+    """Render and write the screen PDF (tagged PDF/UA-1); return the warnings."""
+    document, warnings = render(publication, layout)
+    with engine_warnings() as writing, atomic_output(path) as tmp:
+        document.write_pdf(tmp, pdf_variant="pdf/ua-1")
+    return warnings + writing
 
 
 def source_fetcher(root: Path, layout: Layout):

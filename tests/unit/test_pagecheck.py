@@ -231,3 +231,24 @@ def test_layout_fonts_come_from_the_font_face_rules():
         "Charis SIL"}
     brochure = FONTS.parent / "print.css"
     assert LAYOUT_FONTS <= font_face_families(brochure.read_text())
+
+
+FOOTNOTE_PAGE = """<style>
+@page { margin: 0; size: 100px; @footnote { margin-top: 0 } }
+html { font-size: 10px; line-height: 1; } body { margin: 0; }
+div { break-before: avoid; } span { float: footnote; }
+</style>"""
+
+
+def test_a_footnote_moved_to_the_page_after_its_call():
+    """WeasyPrint moves notes 3 and 4 to page 2 to keep the block's lines together."""
+    html = FOOTNOTE_PAGE + ("<div>a<br>b<br>c<br>d<br>e</div><div>f<span>1</span><span>2</span>"
+                            "<span>3</span><span>4</span><br>g<br>h<br>i</div>")
+    found = check_pages(HTML(string=html).render())
+    assert [(f.kind, f.page) for f in found] == [("footnote-moved", 2), ("footnote-moved", 2)]
+    assert 'footnote "3" is printed a page after its call on page 1' in found[0].message
+
+
+def test_footnotes_on_the_page_of_their_call_pass():
+    html = FOOTNOTE_PAGE + "<div>a<span>1</span><br>b<span>2</span></div>"
+    assert check_pages(HTML(string=html).render()) == []
