@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -23,6 +25,19 @@ def sample(tmp_path_factory):
 def features(tmp_path_factory):
     """The test publication that uses every feature of the source contract."""
     return build(PUBLICATIONS / "features", tmp_path_factory.mktemp("features"))
+
+
+@pytest.fixture(scope="session")
+def sample_book(tmp_path_factory):
+    """The repository's sample, with ``layout: book`` and the layout's trim (A5)."""
+    source = tmp_path_factory.mktemp("sample-book-source")
+    for folder in ("manuscript", "images"):
+        shutil.copytree(REPOSITORY / folder, source / folder)
+    settings = source / "manuscript" / "publication.yaml"
+    text = settings.read_text(encoding="utf-8")
+    text = re.sub(r"^(layout|\s+trim):.*\n", "", text, flags=re.M)  # the layout's A5 applies
+    settings.write_text(text + "layout: book\n", encoding="utf-8")
+    return build(source, tmp_path_factory.mktemp("sample-book"), targets=("pdf",))
 
 
 def output(report, suffix: str) -> Path:

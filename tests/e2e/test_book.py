@@ -29,19 +29,6 @@ HEAD = 18 * MM      # the running head sits in the top margin (20 mm)
 
 
 @pytest.fixture(scope="module")
-def sample_book(tmp_path_factory):
-    """The repository's sample, with ``layout: book`` and the layout's trim (A5)."""
-    source = tmp_path_factory.mktemp("sample-book-source")
-    for folder in ("manuscript", "images"):
-        shutil.copytree(REPOSITORY / folder, source / folder)
-    settings = source / "manuscript" / "publication.yaml"
-    text = settings.read_text(encoding="utf-8")
-    text = re.sub(r"^(layout|\s+trim):.*\n", "", text, flags=re.M)  # the layout's A5 applies
-    settings.write_text(text + "layout: book\n", encoding="utf-8")
-    return build(source, tmp_path_factory.mktemp("sample-book"), targets=("pdf",))
-
-
-@pytest.fixture(scope="module")
 def long_book(tmp_path_factory):
     """Twelve generated chapters with notes, figures and tables, in the book layout."""
     source = write_long_publication(tmp_path_factory.mktemp("long-source"), layout="book")

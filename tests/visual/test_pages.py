@@ -36,6 +36,10 @@ PAGES = {  # golden name -> (build fixture, page number)
     "brochure-back-cover": ("sample", -1),
     "brochure-a5-footnotes": ("features", 3),
     "brochure-a5-full-bleed": ("features", 6),
+    "book-title-page": ("sample_book", 3),
+    "book-contents": ("sample_book", 5),
+    "book-chapter-opener": ("sample_book", 9),
+    "book-text-page": ("sample_book", 12),
 }
 
 
