@@ -182,3 +182,28 @@ def test_text_is_hyphenated_in_the_document_language(sample):
 def test_the_sample_builds_without_a_single_warning(sample):
     """No engine warning and no page-check finding (live area, widows, split figures...)."""
     assert sample.warnings == []
+
+
+def test_running_heads_and_folios_sit_on_the_outer_edge_and_skip_special_pages(sample, publication):
+    with pikepdf.open(output(sample, ".pdf")) as document:
+        destinations = pikepdf.NameTree(document.Root.Names.Dests)
+        openers = {document.pages.index(document.pages.from_objgen(*destinations[s.id][0].objgen)) + 1
+                   for s in publication.sections if s.kind == "body"}
+    assert len(openers) == 3
+    pdf = pypdfium2.PdfDocument(output(sample, ".pdf"))
+    for number, page in enumerate(pdf, start=1):
+        width, height = page.get_size()
+        text = page.get_textpage()
+        head = text.get_text_bounded(top=height, bottom=height - 20 * MM).strip()
+        foot_left = text.get_text_bounded(right=width / 2, top=22 * MM, bottom=0).strip()
+        foot_right = text.get_text_bounded(left=width / 2, top=22 * MM, bottom=0).strip()
+        if number == 1 or number == len(pdf) or number == 3 or number in openers:
+            assert head == "", f"page {number} should have no running head: {head!r}"
+        else:
+            assert head, f"page {number} has no running head"
+        if number in (1, len(pdf)):
+            assert (foot_left, foot_right) == ("", ""), f"page {number} should have no folio"
+        elif number % 2 == 0:
+            assert (foot_left, foot_right) == (str(number), ""), f"page {number}: folio not at left"
+        else:
+            assert (foot_left, foot_right) == ("", str(number)), f"page {number}: folio not at right"
