@@ -24,38 +24,47 @@ PRINT_MEDIUM = Medium(
 )
 
 
-def print_html(publication: Publication, layout: Layout) -> str:
-    """The one HTML document the layout makes of the whole publication."""
-    renderer = BodyRenderer(PRINT_MEDIUM, publication.sections)
+def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
+               bleed_mm: float = 0) -> str:
+    """The one HTML document the layout makes of the whole publication (press files: with the
+    bleed and their own image variants)."""
+    renderer = BodyRenderer(medium, publication.sections)
     return layout.render("print.html", publication=publication, settings=publication.settings,
                          sections=publication.sections, body=renderer.section_body,
-                         modified=build_time(),
+                         modified=build_time(), bleed_mm=bleed_mm,
                          barcode_url=isbn_barcode(publication.settings.isbn)
                          if publication.settings.isbn else None,
-                         cover_url=publication.cover.path.as_uri() if publication.cover else None)
+                         cover_url=medium.image_url(publication.cover) if publication.cover else None)
 
 
-def render(publication: Publication, layout: Layout):
+def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
+           bleed_mm: float = 0, stylesheets: tuple[Path, ...] = (), readable: tuple[Path, ...] = (),
+           check: bool = True):
     """Lay the publication out with WeasyPrint: (the rendered Document, warnings).
 
-    Warnings are WeasyPrint's own and the page checks' findings (text outside the live area,
-    stranded headings, split figures, widows, missing glyphs...).
+    Warnings are WeasyPrint's own and, with ``check``, the page checks' findings (text outside
+    the live area, stranded headings, split figures, widows, missing glyphs...). Press files add
+    ``stylesheets`` after the layout's print.css and ``readable`` folders (their image variants).
     """
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
     from weasyprint.text.fonts import FontConfiguration
 
     from ..pagecheck import check_pages, font_face_families
 
-    fetcher = source_fetcher(publication.root, layout)
+    fetcher = source_fetcher(publication.root, layout, readable)
     stylesheet = layout.path("print.css")
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     with engine_warnings() as warnings:
-        html = HTML(string=print_html(publication, layout), base_url=layout.folder.as_uri() + "/",
-                    url_fetcher=fetcher)
-        document = html.render(stylesheets=[CSS(filename=str(stylesheet), url_fetcher=fetcher,
-                                                font_config=fonts)], font_config=fonts)
-    families = font_face_families(stylesheet.read_text(encoding="utf-8"))
-    return document, warnings + [finding.message for finding in check_pages(document, families)]
+        html = HTML(string=print_html(publication, layout, medium, bleed_mm),
+                    base_url=layout.folder.as_uri() + "/", url_fetcher=fetcher)
+        document = html.render(stylesheets=[CSS(filename=str(css), url_fetcher=fetcher,
+                                                font_config=fonts)
+                                            for css in (stylesheet, *stylesheets)],
+                               font_config=fonts)
+    if check:
+        families = font_face_families(stylesheet.read_text(encoding="utf-8"))
+        warnings += [finding.message for finding in check_pages(document, families)]
+    return document, warnings
 
 
 def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]:
@@ -66,12 +75,13 @@ def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]
     return warnings + writing
 
 
-def source_fetcher(root: Path, layout: Layout):
-    """A WeasyPrint URL fetcher that reads ``data:`` URLs, files inside the publication and the
-    layout's files (falling back along the layout's folders), and nothing else."""
+def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = ()):
+    """A WeasyPrint URL fetcher that reads ``data:`` URLs, files inside the publication, the
+    layout's files (falling back along the layout's folders) and ``readable`` folders, and
+    nothing else."""
     from weasyprint.urls import URLFetcher
 
-    source = root.resolve()
+    allowed = [folder.resolve() for folder in (root, *readable)]
 
     class SourceFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -80,7 +90,8 @@ def source_fetcher(root: Path, layout: Layout):
                 return super().fetch(url, headers)
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
-                found = layout.locate(path) or (path if path.is_relative_to(source) else None)
+                inside = any(path.is_relative_to(folder) for folder in allowed)
+                found = layout.locate(path) or (path if inside else None)
                 if found is not None and found.is_file():
                     return super().fetch(found.as_uri(), headers)
             raise ValueError(f"not fetched (outside the publication and its layout): {url}")
