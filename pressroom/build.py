@@ -12,7 +12,7 @@ from .layouts import Layout, find_layout
 from .manuscript import read_sections
 from .model import Publication
 
-TARGETS = ("pdf", "epub")
+TARGETS = ("pdf", "epub", "press")
 
 
 @dataclass
@@ -20,6 +20,7 @@ class BuildReport:
     publication: Publication
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    preflight_errors: list[str] = field(default_factory=list)  # press files a printer would refuse
 
 
 def load_publication(source: Path) -> tuple[Publication, Layout]:
@@ -32,7 +33,8 @@ def load_publication(source: Path) -> tuple[Publication, Layout]:
 
 
 def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildReport:
-    """Publish ``source`` into ``out``: the screen PDF (with its proof sheet) and/or the EPUB."""
+    """Publish ``source`` into ``out``: the screen PDF (with its proof sheet), the EPUB and the
+    press folder (``out/press/``), as ``targets`` asks."""
     publication, layout = load_publication(source)
     report = BuildReport(publication)
     slug = publication.settings.slug
@@ -50,4 +52,11 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         path = out / f"{slug}.epub"
         report.warnings += write_epub(publication, layout, path)
         report.outputs.append(path)
+    if "press" in targets:
+        from .targets.press import write_press
+        LOGGER.info("making the press files")
+        press = write_press(publication, layout, out / "press", cache=out / ".cache" / "press")
+        report.outputs += press.outputs
+        report.warnings += press.warnings
+        report.preflight_errors += [str(finding.message) for finding in press.preflight.errors]
     return report

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from .build import TARGETS, build
-from .diagnostics import EXIT_OK, EXIT_USER_ERROR, LOGGER, SourceError, display_path
+from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
+                          display_path)
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -17,24 +18,30 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="publish.py",
         description="Publish a manuscript (Markdown sections + captioned images) as a designed "
-                    "screen PDF and an EPUB.",
-        epilog="Exit codes: 0 success, 1 preflight failure, 2 a problem in the source "
-               "(the message names the file and line).")
+                    "screen PDF, an EPUB and press files for printers.",
+        epilog="Exit codes: 0 success, 1 preflight failure (press files a printer would refuse), "
+               "2 a problem in the source (the message names the file and line).")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_cmd = commands.add_parser(
         "build", help="build the publication's outputs",
         description="Read SOURCE/manuscript and SOURCE/images, lay them out with the layout "
-                    "named in publication.yaml, and write OUT/<slug>.pdf and OUT/<slug>.epub. "
-                    "A failed build leaves earlier outputs untouched.")
-    build_cmd.add_argument("--source", type=Path, default=REPOSITORY, metavar="DIR",
-                           help="publication folder holding manuscript/ and images/ "
-                                "(default: the repository root, i.e. the sample)")
-    build_cmd.add_argument("--out", type=Path, default=None, metavar="DIR",
-                           help="where outputs go (default: output/ in the source folder)")
+                    "named in publication.yaml, and write OUT/<slug>.pdf (with OUT/<slug>-proof.png), "
+                    "OUT/<slug>.epub and the press folder OUT/press/. A failed build leaves "
+                    "earlier outputs untouched.")
+    check_cmd = commands.add_parser(
+        "check", help="preflight the press files already built",
+        description="Run the preflight on OUT/press/<slug>-press.pdf again and print its report.")
+    for command in (build_cmd, check_cmd):
+        command.add_argument("--source", type=Path, default=REPOSITORY, metavar="DIR",
+                             help="publication folder holding manuscript/ and images/ "
+                                  "(default: the repository root, i.e. the sample)")
+        command.add_argument("--out", type=Path, default=None, metavar="DIR",
+                             help="where outputs go (default: output/ in the source folder)")
+        command.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build_cmd.add_argument("--target", choices=(*TARGETS, "all"), default="all",
-                           help="pdf: the designers' screen PDF; epub: the e-book; "
-                                "all: both (default)")
-    build_cmd.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+                           help="pdf: the designers' screen PDF and its proof sheet; epub: the "
+                                "e-book; press: PDF/X press files, imposed sheets, preflight "
+                                "report and job ticket in OUT/press/; all: everything (default)")
     return main
 
 
@@ -46,8 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     LOGGER.setLevel(logging.WARNING if args.quiet else logging.INFO)
     source = args.source.resolve()
     out = (args.out or source / "output").resolve()
-    targets = TARGETS if args.target == "all" else (args.target,)
     try:
+        if args.command == "check":
+            return check(source, out)
+        targets = TARGETS if args.target == "all" else (args.target,)
         report = build(source, out, targets)
     except SourceError as error:
         for problem in error.problems:
@@ -61,5 +70,31 @@ def main(argv: list[str] | None = None) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in report.outputs:
-        LOGGER.info("wrote %s (%.1f MB)", display_path(path), path.stat().st_size / 1e6)
-    return EXIT_OK
+        LOGGER.info("wrote %s (%s)", display_path(path), _size(path))
+    for error in report.preflight_errors:
+        print(f"preflight error: {error}", file=sys.stderr)
+    return EXIT_PREFLIGHT if report.preflight_errors else EXIT_OK
+
+
+def check(source: Path, out: Path) -> int:
+    """Preflight the press PDF already in ``out/press``; print the report; 1 if it fails."""
+    from .build import load_publication
+    from .preflight import preflight
+    from .targets.press import PROFILE_FILE, image_names, press_variants
+
+    publication, layout = load_publication(source)
+    settings = publication.settings
+    press_pdf = out / "press" / f"{settings.slug}-press.pdf"
+    if not press_pdf.is_file():
+        raise SourceError(Problem("no press file to check; run 'publish.py build --target press' "
+                                  "first", press_pdf))
+    variants = press_variants(publication, layout.path(PROFILE_FILE), out / ".cache" / "press")
+    report = preflight(press_pdf, settings.print.profile, settings.print.binding,
+                       settings.print.bleed_mm, image_names(publication, variants))
+    print(report.to_text())
+    return EXIT_PREFLIGHT if report.errors else EXIT_OK
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"

@@ -51,6 +51,7 @@ class PrintSettings:
     binding: str = "saddle-stitch"
     profile: str = "pdf/x-4"
     marks: bool = True
+    ink_limit: float = 300.0  # total area coverage of converted images, percent
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,16 @@ def _mapping(fields: dict[str, Callable[[Any], Any]], required: tuple[str, ...] 
     return ("mapping", fields, required)
 
 
+def _ink_limit(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 200 <= value <= 400:
+        raise ValueError(f"{value!r} must be a total ink coverage in percent, 200 to 400 "
+                         "(300 for coated, 260 for uncoated paper)")
+    return float(value)
+
+
 PRINT_FIELDS = {
     "trim": _trim, "bleed": _bleed, "binding": _choice(*BINDINGS),
-    "profile": _choice(*PROFILES), "marks": _boolean,
+    "profile": _choice(*PROFILES), "marks": _boolean, "ink_limit": _ink_limit,
 }
 COVER_FIELDS = {"image": _text}
 PUBLICATION_FIELDS: dict[str, Any] = {

@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 default-jre-headless)
+# Pango for WeasyPrint, HarfBuzz for font subsetting, Java for EPUBCheck, and poppler-utils and
+# Ghostscript, which the tests use as independent readers of the press files.
+DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 default-jre-headless
+                 poppler-utils ghostscript)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

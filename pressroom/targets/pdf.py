@@ -38,13 +38,15 @@ def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_
 
 
 def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
-           bleed_mm: float = 0, stylesheets: tuple[Path, ...] = (), readable: tuple[Path, ...] = (),
+           bleed_mm: float = 0, stylesheets: tuple[Path | str, ...] = (),
+           readable: tuple[Path, ...] = (),
            check: bool = True):
     """Lay the publication out with WeasyPrint: (the rendered Document, warnings).
 
     Warnings are WeasyPrint's own and, with ``check``, the page checks' findings (text outside
     the live area, stranded headings, split figures, widows, missing glyphs...). Press files add
-    ``stylesheets`` after the layout's print.css and ``readable`` folders (their image variants).
+    ``stylesheets`` (files, or CSS text) after the layout's print.css and ``readable`` folders
+    (their image variants).
     """
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
     from weasyprint.text.fonts import FontConfiguration
@@ -57,10 +59,10 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     with engine_warnings() as warnings:
         html = HTML(string=print_html(publication, layout, medium, bleed_mm),
                     base_url=layout.folder.as_uri() + "/", url_fetcher=fetcher)
-        document = html.render(stylesheets=[CSS(filename=str(css), url_fetcher=fetcher,
-                                                font_config=fonts)
-                                            for css in (stylesheet, *stylesheets)],
-                               font_config=fonts)
+        document = html.render(stylesheets=[
+            CSS(string=css, url_fetcher=fetcher, font_config=fonts) if isinstance(css, str)
+            else CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts)
+            for css in (stylesheet, *stylesheets)], font_config=fonts)
     if check:
         families = font_face_families(stylesheet.read_text(encoding="utf-8"))
         warnings += [finding.message for finding in check_pages(document, families)]

@@ -30,11 +30,27 @@ def test_help_explains_the_build_command():
         assert option in result.stdout
 
 
-def test_a_build_writes_both_outputs(source, tmp_path):
+def test_a_build_writes_every_output(source, tmp_path):
     result = publish("build", "--source", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["field-notes-proof.png", "field-notes.epub",
-                                                                    "field-notes.pdf"]
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "field-notes-proof.png",
+                                                     "field-notes.epub", "field-notes.pdf", "press"]
+    assert sorted(p.name for p in (out / "press").iterdir()) == [
+        "field-notes-job.json", "field-notes-preflight.json", "field-notes-preflight.txt",
+        "field-notes-press.pdf"]  # perfect binding: no imposed sheets
+
+
+def test_check_reruns_the_preflight_and_exits_1_on_a_refused_file(source, tmp_path):
+    out = tmp_path / "out"
+    assert publish("build", "--source", str(source), "--out", str(out), "--target", "press").returncode == 0
+    result = publish("check", "--source", str(source), "--out", str(out))
+    assert result.returncode == 0 and result.stdout.startswith("PASS"), result.stdout
+    settings = source / "manuscript" / "publication.yaml"
+    settings.write_text(settings.read_text().replace("binding: perfect", "binding: saddle-stitch"))
+    result = publish("check", "--source", str(source), "--out", str(out))
+    assert result.returncode == 1 and result.stdout.startswith("FAIL")
+    assert "multiple of 4" in result.stdout
 
 
 def test_a_source_error_is_one_line_with_file_and_line_and_exit_2(source):
@@ -64,7 +80,7 @@ def test_every_settings_problem_is_reported_at_once(source):
 def test_a_failed_build_leaves_the_previous_outputs_untouched(source, tmp_path):
     out = tmp_path / "out"
     assert publish("build", "--source", str(source), "--out", str(out)).returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     # A mistake that is only found while rendering: a broken template in the source's layout.
     shutil.copytree(REPOSITORY / "layouts" / "brochure", source / "layouts" / "brochure")
     template = source / "layouts" / "brochure" / "print.html"
@@ -72,7 +88,7 @@ def test_a_failed_build_leaves_the_previous_outputs_untouched(source, tmp_path):
     result = publish("build", "--source", str(source), "--out", str(out))
     assert result.returncode == 2
     assert f"{template}:" in result.stderr and "template error" in result.stderr
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before  # same files, same bytes, no half-written leftovers
 
 

@@ -1,0 +1,113 @@
+"""Imposition for saddle stitching: printer spreads, two trimmed pages side by side per sheet side.
+
+The pages are placed unchanged as form XObjects (no re-rendering), each clipped to its trim plus
+the bleed on the spread's three outer edges; at the spine the two trims touch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+
+from .marks import Rect, load_font, mark_page, page_boxes, registration_colour_space
+
+TOLERANCE = 0.01  # pt: pages whose trims differ by more cannot share a sheet
+
+
+def saddle_stitch_order(page_count: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """For a page count that is a multiple of 4: per sheet,
+    (front (left, right), back (left, right)), 1-based page numbers:
+    for 8 pages: [((8, 1), (2, 7)), ((6, 3), (4, 5))]."""
+    if page_count <= 0 or page_count % 4:
+        advice = f": add {-page_count % 4} blank page(s)" if page_count > 0 else ""
+        raise ValueError(f"saddle stitching needs a page count that is a positive multiple of 4, "
+                         f"not {page_count}{advice}")
+    sheets = []
+    for sheet in range(page_count // 4):
+        outer, inner = 2 * sheet, 2 * sheet + 1
+        sheets.append(((page_count - outer, 1 + outer), (1 + inner, page_count - inner)))
+    return sheets
+
+
+def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
+                         slug: Callable[[str], str]) -> None:
+    """Write ``target``: one PDF page per sheet side (sheet 1 front, sheet 1 back, sheet 2 front,
+    ...), each holding two pages of ``source`` as a spread. With ``marks``, crop marks, fold marks
+    at the spine, registration targets and the slug line ``slug("sheet 1 front · pages 8 | 1")``
+    are drawn outside the spread's bleed, as :func:`pressroom.marks.add_marks` draws them."""
+    with pikepdf.open(source) as src, pikepdf.new() as out:
+        order = saddle_stitch_order(len(src.pages))
+        boxes = [page_boxes(page)[1:] for page in src.pages]
+        width, height = boxes[0][0].width, boxes[0][0].height
+        for number, (trim, _) in enumerate(boxes, 1):
+            if abs(trim.width - width) > TOLERANCE or abs(trim.height - height) > TOLERANCE:
+                raise ValueError(f"{source}: page {number} is trimmed to {trim.width:.2f} x "
+                                 f"{trim.height:.2f} pt, page 1 to {width:.2f} x {height:.2f} pt; "
+                                 f"saddle-stitched pages must all have the same trim size")
+        _copy_document_properties(src, out)
+        outline = load_font(Path(font)) if marks else None
+        colour_space = registration_colour_space(out) if marks else None
+        forms: dict[int, pikepdf.Object] = {}
+
+        def form(number: int) -> pikepdf.Object:
+            if number not in forms:
+                page = src.pages[number - 1]
+                xobject = page.as_form_xobject()
+                # qpdf bounds the form by the TrimBox: widen it to show the bleed
+                xobject.BBox = boxes[number - 1][1].union(boxes[number - 1][0]).array()
+                forms[number] = out.copy_foreign(xobject)
+            return forms[number]
+
+        for sheet, sides in enumerate(order, 1):
+            for side, (left, right) in zip(("front", "back"), sides):
+                page = _sheet(out, form(left), form(right), boxes[left - 1], boxes[right - 1],
+                              width, height, (left, right))
+                if marks:
+                    mark_page(page, slug(f"sheet {sheet} {side} · pages {left} | {right}"),
+                              outline, colour_space, folds=[width])
+        out.save(target)
+
+
+def _sheet(out: pikepdf.Pdf, left_form, right_form, left_boxes: tuple[Rect, Rect],
+           right_boxes: tuple[Rect, Rect], width: float, height: float,
+           numbers: tuple[int, int]) -> pikepdf.Page:
+    """A sheet side: the spread's trim from (0, 0) to (2 * width, height), spine at x = width."""
+    (left_trim, left_bleed), (right_trim, right_bleed) = left_boxes, right_boxes
+    # Where each page shows, in sheet coordinates: its trim, plus bleed on the outer edges only.
+    left_clip = Rect(left_bleed.x0 - left_trim.x0, left_bleed.y0 - left_trim.y0,
+                     width, height + left_bleed.y1 - left_trim.y1)
+    right_clip = Rect(width, right_bleed.y0 - right_trim.y0,
+                      2 * width + right_bleed.x1 - right_trim.x1,
+                      height + right_bleed.y1 - right_trim.y1)
+    left_name, right_name = (f"/Page{n}" for n in numbers)
+    content = "\n".join([
+        _place(left_name, left_clip, -left_trim.x0, -left_trim.y0),
+        _place(right_name, right_clip, width - right_trim.x0, -right_trim.y0), ""])
+    trim = Rect(0, 0, 2 * width, height)
+    bleed = left_clip.union(right_clip)
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=bleed.array(), TrimBox=trim.array(),
+        BleedBox=bleed.array(),
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary({left_name: left_form,
+                                                                 right_name: right_form})),
+        Contents=out.make_stream(content.encode("ascii")))
+    out.pages.append(pikepdf.Page(page))
+    return out.pages[-1]
+
+
+def _place(name: str, clip: Rect, dx: float, dy: float) -> str:
+    return (f"q {clip.x0:.6f} {clip.y0:.6f} {clip.width:.6f} {clip.height:.6f} re W n "
+            f"1 0 0 1 {dx:.6f} {dy:.6f} cm {name} Do Q")
+
+
+def _copy_document_properties(src: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
+    """The press file's output intent (so the sheets are read in the same printing condition)
+    and title. The sheets do not claim PDF/X: they are an imposition proof for the printer."""
+    if "/OutputIntents" in src.Root:
+        intents = src.Root.OutputIntents
+        out.Root.OutputIntents = pikepdf.Array([out.copy_foreign(src.make_indirect(intent))
+                                                for intent in intents])
+    if "/Title" in src.docinfo:
+        out.docinfo["/Title"] = str(src.docinfo["/Title"])

@@ -1,0 +1,605 @@
+"""Preflight of a press PDF: does it meet PDF/X-4 or PDF/X-1a:2003, and what printers expect?
+
+Everything is read with pikepdf. The content of every page is walked once (form XObjects,
+tiling patterns and soft-mask groups recursively, q/Q and cm tracked), collecting the colour
+spaces used, the fonts selected, the transparency met and every image placement with its size on
+the page. The checks are small functions over that scan and the file's structure.
+
+Sources for the rules (the ISO texts themselves are not public; these summarise them):
+- PDF/X-1a:2003 (ISO 15930-4) is PDF 1.4 or lower; only DeviceCMYK, DeviceGray, Separation and
+  DeviceN (and Indexed/Pattern built on them) colour; no ICC-based, CalRGB or Lab colour; no
+  transparency; fonts embedded; GTS_PDFXVersion "PDF/X-1a:2003" in the Info dictionary
+  (prepressure.com "PDF/X-1a"; noduffstuff.co.uk "What is a PDF/X-1a file?").
+- PDF/X-4 (ISO 15930-7:2010) is based on PDF 1.6, so the header may say 1.6 at most
+  (printing.org "PDF/X-4 Today and for Tomorrow"; prepressure.com "PDF/X-4 files are regular
+  PDF 1.6 files"). It is identified by pdfxid:GTS_PDFXVersion in the XMP metadata (WeasyPrint 70
+  writes only that; the Info key is checked when present). ICC-based and Lab colour and live
+  transparency are allowed; device-dependent colour must match the output intent: "PDF/X-4
+  forbids the use of RGB objects without attached ICC profile (DeviceRGB)" with a CMYK output
+  intent (Esko WebCenter wiki, PDF/X-4.0). DeviceGray is allowed in both.
+- Both: an output intent /S /GTS_PDFX with an OutputConditionIdentifier and, here, an embedded
+  CMYK ICC profile (N 4); /Trapped True or False; TrimBox on every page (BleedBox for bleed).
+
+Limits: annotation appearances and Type3 glyph procedures are not walked; text drawn in
+invisible mode still counts as a font use; the file is trusted to parse (pikepdf raises if not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Stream
+
+PDFX_VERSION = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
+MAX_PDF_VERSION = {"pdf/x-4": (1, 6), "pdf/x-1a": (1, 4)}
+BINDINGS = ("saddle-stitch", "perfect", "none")
+#: The checks in report order, with their section titles.
+CHECKS = {"pdfx": "PDF/X identification and output intent", "boxes": "Page boxes",
+          "pages": "Page count", "fonts": "Fonts", "colour": "Colour",
+          "transparency": "Transparency", "images": "Image resolution"}
+LEVELS = ("error", "warning", "info")
+
+MM_PER_PT = 25.4 / 72
+BOX_TOLERANCE_MM = 0.05
+PPI_NEEDED, PPI_REFUSED, PPI_WASTED = 300, 200, 600
+FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+DEVICE_SPACES = {"/DeviceGray": "DeviceGray", "/DeviceRGB": "DeviceRGB",
+                 "/DeviceCMYK": "DeviceCMYK", "/G": "DeviceGray", "/RGB": "DeviceRGB",
+                 "/CMYK": "DeviceCMYK"}
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str      # "error" | "warning" | "info"
+    check: str      # one of CHECKS
+    page: int | None
+    message: str    # one line a printer understands
+
+
+@dataclass
+class Report:
+    file: str
+    profile: str                 # "pdf/x-4" | "pdf/x-1a"
+    pages: list[dict]            # number, boxes in mm, colour spaces, images with ppi
+    fonts: list[dict]            # name, type, embedded, subset, pages
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.level == "error"]
+
+    def count(self, level: str) -> int:
+        return sum(finding.level == level for finding in self.findings)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["passed"] = not self.errors
+        data["counts"] = {level: self.count(level) for level in LEVELS}
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def to_text(self) -> str:
+        verdict = "FAIL" if self.errors else "PASS"
+        counts = (_count(self.count("error"), "error"), _count(self.count("warning"), "warning"),
+                  f"{self.count('info')} info")
+        lines = [f"{verdict}  {self.file} checked as {PDFX_VERSION[self.profile]}, "
+                 f"{_count(len(self.pages), 'page')}: {', '.join(counts)}"]
+        for check, title in CHECKS.items():
+            found = [finding for finding in self.findings if finding.check == check]
+            lines += ["", title]
+            lines += [f"  {finding.level:<8} {finding.message}" for finding in found] or ["  ok"]
+        lines += ["", "Boxes per page (mm: left, bottom, right, top) and colour spaces used"]
+        for page in self.pages:
+            lines.append(f"  page {page['number']}: trim {_box_text(page['trim_box_mm'])}, "
+                         f"bleed {_box_text(page['bleed_box_mm'])}, "
+                         f"media {_box_text(page['media_box_mm'])}; colour: "
+                         + (", ".join(page["colour_spaces"]) or "none"))
+        lines += ["", "Fonts used"]
+        lines += [f"  {font['name']} ({font['type']}): "
+                  f"{'embedded' if font['embedded'] else 'NOT EMBEDDED'}"
+                  f"{', subset' if font['subset'] else ''}" for font in self.fonts] or ["  none"]
+        return "\n".join(lines) + "\n"
+
+
+def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
+              image_names: dict | None = None) -> Report:
+    """Check a press PDF against ``profile`` ("pdf/x-4" or "pdf/x-1a") and the job's binding."""
+    if profile not in PDFX_VERSION:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PDFX_VERSION)}")
+    if binding not in BINDINGS:
+        raise ValueError(f"unknown binding {binding!r}; expected one of {list(BINDINGS)}")
+    path = Path(path)
+    with pikepdf.open(path) as pdf:
+        names = image_names or {}
+        scans = [scan_page(page, number, names) for number, page in enumerate(pdf.pages, 1)]
+        findings = [*check_pdfx(pdf, profile), *check_boxes(pdf, bleed_mm),
+                    *check_pages(len(pdf.pages), binding), *check_fonts(scans),
+                    *check_colour(scans, profile, output_components(pdf)),
+                    *check_transparency(scans, profile), *check_images(scans, names)]
+        pages = [page_summary(page, scan, names) for page, scan in zip(pdf.pages, scans)]
+        fonts = font_list(scans)
+    return Report(path.name, profile, pages, fonts, findings)
+
+
+# --- scanning the content -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ColourUse:
+    label: str                # e.g. "Separation All (alternate DeviceCMYK)"
+    bases: tuple[str, ...]    # the spaces the rules apply to, e.g. ("DeviceCMYK",)
+    where: str                # "text or vector colour", 'figure "x.jpg"', "shading", ...
+
+
+@dataclass(frozen=True)
+class Placement:
+    width_px: int
+    height_px: int
+    width_pt: float
+    height_pt: float
+    label: str
+
+    @property
+    def ppi(self) -> float:
+        """Effective resolution at the placed size: the lower of horizontal and vertical."""
+        return min(self.width_px / (self.width_pt / 72), self.height_px / (self.height_pt / 72))
+
+
+@dataclass
+class PageScan:
+    number: int
+    colours: set[ColourUse] = field(default_factory=set)
+    fonts: dict[tuple, Dictionary] = field(default_factory=dict)
+    placements: dict[tuple, Placement] = field(default_factory=dict)
+    transparency: set[str] = field(default_factory=set)
+
+
+def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, int], str]) -> PageScan:
+    scan = PageScan(number)
+    walker = _Walker(scan, names)
+    group = page.obj.get("/Group")
+    if group is not None:
+        walker.group(group, "the page", page.obj.get("/Resources"))
+    if "/Contents" in page.obj:
+        walker.walk(page, page.obj.get("/Resources"), IDENTITY)
+    return scan
+
+
+class _Walker:
+    """Interprets content streams far enough to see colour, fonts, images and transparency."""
+
+    def __init__(self, scan: PageScan, names: dict[tuple[int, int], str]):
+        self.scan = scan
+        self.names = names
+        self.active: set[tuple[int, int]] = set()   # forms being walked, against cycles
+
+    def walk(self, content, resources, ctm: tuple, in_mask: bool = False) -> None:
+        stack = []
+        for instruction in pikepdf.parse_content_stream(content):
+            op, args = str(instruction.operator), instruction.operands
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop() if stack else ctm
+            elif op == "cm" and len(args) == 6:
+                ctm = _multiply(tuple(float(value) for value in args), ctm)
+            elif op in ("g", "G", "rg", "RG", "k", "K"):
+                device = {"g": "/DeviceGray", "rg": "/DeviceRGB", "k": "/DeviceCMYK"}[op.lower()]
+                self.colour(Name(device), resources, "text or vector colour")
+            elif op in ("cs", "CS") and args:
+                self.colour(args[0], resources, "text or vector colour")
+            elif op in ("scn", "SCN") and args and isinstance(args[-1], Name):
+                self.pattern(_resource(resources, "/Pattern", args[-1]), resources, ctm)
+            elif op == "sh" and args:
+                self.shading(_resource(resources, "/Shading", args[0]), resources)
+            elif op == "gs" and args:
+                self.graphics_state(_resource(resources, "/ExtGState", args[0]),
+                                    f"graphics state {args[0]}", resources, ctm)
+            elif op == "Tf" and args:
+                font = _resource(resources, "/Font", args[0])
+                if font is not None:
+                    self.scan.fonts.setdefault(_key(font), font)
+            elif op == "Do" and args:
+                self.xobject(_resource(resources, "/XObject", args[0]), resources, ctm, in_mask)
+            elif op == "INLINE IMAGE":
+                image = instruction.iimage.obj
+                self.image(image, resources, ctm, in_mask, key=("inline",))
+
+    def colour(self, space, resources, where: str) -> None:
+        label, bases = colour_space(space, resources)
+        if label != "Pattern":
+            self.scan.colours.add(ColourUse(label, bases, where))
+
+    def xobject(self, xobject, resources, ctm: tuple, in_mask: bool) -> None:
+        if not isinstance(xobject, Stream):
+            return
+        if xobject.get("/Subtype") == "/Image":
+            self.image(xobject, resources, ctm, in_mask, key=_key(xobject))
+        elif xobject.get("/Subtype") == "/Form":
+            self.form(xobject, resources, ctm, in_mask)
+
+    def form(self, form: Stream, resources, ctm: tuple, in_mask: bool) -> None:
+        key = _key(form)
+        if key in self.active:
+            return
+        own = form.get("/Resources", resources)
+        if "/Group" in form:
+            self.group(form.Group, "a form XObject", own)
+        matrix = tuple(float(value) for value in form.get("/Matrix", IDENTITY))
+        self.active.add(key)
+        try:
+            self.walk(form, own, _multiply(matrix, ctm), in_mask)
+        finally:
+            self.active.discard(key)
+
+    def group(self, group: Dictionary, owner: str, resources) -> None:
+        if group.get("/S") == "/Transparency":
+            self.scan.transparency.add(f"transparency group on {owner}")
+            if "/CS" in group:
+                self.colour(group.CS, resources, "transparency blending space")
+
+    def image(self, image, resources, ctm: tuple, in_mask: bool, key) -> None:
+        width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+        name = image_label(image, self.names)
+        if not image.get("/ImageMask", False) and "/ColorSpace" in image:
+            self.colour(image.ColorSpace, resources, name)
+        if isinstance(image.get("/SMask"), Stream) or int(image.get("/SMaskInData", 0)):
+            self.scan.transparency.add(f"soft mask (alpha channel) on {name}")
+        width_pt, height_pt = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
+        if in_mask or not (width and height and width_pt > 1e-6 and height_pt > 1e-6):
+            return
+        size = (round(width_pt, 1), round(height_pt, 1))
+        self.scan.placements.setdefault((key, size), Placement(width, height, width_pt, height_pt,
+                                                                         name))
+
+    def pattern(self, pattern, resources, ctm: tuple) -> None:
+        if not isinstance(pattern, Dictionary | Stream):
+            return
+        if int(pattern.get("/PatternType", 0)) == 2:
+            self.shading(pattern.get("/Shading"), resources)
+            if "/ExtGState" in pattern:
+                self.graphics_state(pattern.ExtGState, "a shading pattern's graphics state",
+                                    resources, ctm)
+        elif isinstance(pattern, Stream) and _key(pattern) not in self.active:
+            matrix = tuple(float(value) for value in pattern.get("/Matrix", IDENTITY))
+            self.active.add(_key(pattern))
+            try:
+                self.walk(pattern, pattern.get("/Resources", resources), _multiply(matrix, ctm))
+            finally:
+                self.active.discard(_key(pattern))
+
+    def shading(self, shading, resources) -> None:
+        if isinstance(shading, Dictionary | Stream) and "/ColorSpace" in shading:
+            self.colour(shading.ColorSpace, resources, "shading")
+
+    def graphics_state(self, state, label: str, resources, ctm: tuple) -> None:
+        if not isinstance(state, Dictionary):
+            return
+        for key, what in (("/CA", "stroke"), ("/ca", "fill")):
+            if key in state and float(state[key]) < 1:
+                self.scan.transparency.add(f"{label} sets {what} opacity {float(state[key]):g}")
+        blend = state.get("/BM")
+        modes = [str(mode) for mode in blend] if isinstance(blend, Array) else [str(blend)]
+        if blend is not None and modes[0] not in ("/Normal", "/Compatible"):
+            self.scan.transparency.add(f"{label} uses blend mode {modes[0][1:]}")
+        mask = state.get("/SMask")
+        if isinstance(mask, Dictionary):
+            self.scan.transparency.add(f"{label} sets a soft mask")
+            if isinstance(mask.get("/G"), Stream):
+                self.form(mask.G, resources, ctm, in_mask=True)
+
+
+def colour_space(space, resources, depth: int = 0) -> tuple[str, tuple[str, ...]]:
+    """A colour space as a readable label and the base spaces the PDF/X rules apply to."""
+    if depth > 8:
+        return "unreadable colour space", ("unreadable",)
+    if isinstance(space, Name):
+        if str(space) in DEVICE_SPACES:
+            device = DEVICE_SPACES[str(space)]
+            default = _resource(resources, "/ColorSpace", Name("/Default" + device[6:]))
+            if default is not None and depth == 0:   # PDF 8.6.5.6: Default* remaps device colour
+                label, bases = colour_space(default, resources, depth + 1)
+                return f"{device} (as Default{device[6:]} {label})", bases
+            return device, (device,)
+        if space == "/Pattern":
+            return "Pattern", ()
+        found = _resource(resources, "/ColorSpace", space)
+        if found is None:
+            return f"undefined colour space {space}", ("undefined",)
+        return colour_space(found, resources, depth + 1)
+    if not isinstance(space, Array) or len(space) == 0:
+        return "unreadable colour space", ("unreadable",)
+    family = str(space[0])
+    if len(space) == 1:
+        return colour_space(space[0], resources, depth + 1)
+    if family == "/ICCBased":
+        label = f"ICCBased N={int(space[1].get('/N', 0))}"
+        return label, (label,)
+    if family in ("/CalRGB", "/CalGray", "/Lab"):
+        return family[1:], (family[1:],)
+    if family in ("/Indexed", "/I"):
+        label, bases = colour_space(space[1], resources, depth + 1)
+        return f"Indexed ({label})", bases
+    if family == "/Pattern":
+        label, bases = colour_space(space[1], resources, depth + 1)
+        return f"Pattern ({label})", bases
+    if family in ("/Separation", "/DeviceN") and len(space) >= 3:
+        names = space[1] if isinstance(space[1], Array) else [space[1]]
+        label, bases = colour_space(space[2], resources, depth + 1)
+        inks = ", ".join(str(ink)[1:] for ink in names)
+        return f"{family[1:]} {inks} (alternate {label})", bases
+    return f"unknown colour space {family}", ("unknown",)
+
+
+def _resource(resources, category: str, name):
+    if not isinstance(resources, Dictionary) or not isinstance(name, Name):
+        return None
+    group = resources.get(category)
+    return group.get(name) if isinstance(group, Dictionary) else None
+
+
+def _key(obj) -> tuple:
+    return obj.objgen if obj.is_indirect else ("direct", obj.unparse())
+
+
+def _multiply(m: tuple, n: tuple) -> tuple:
+    """``m × n`` for PDF matrices [a b c d e f] (the new CTM is cm × CTM)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+def pdfx_intents(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    return [intent for intent in pdf.Root.get("/OutputIntents", Array())
+            if isinstance(intent, Dictionary) and intent.get("/S") == "/GTS_PDFX"]
+
+
+def output_components(pdf: pikepdf.Pdf) -> int | None:
+    """The number of colour components of the one PDF/X output intent's profile, if any."""
+    intents = pdfx_intents(pdf)
+    icc = intents[0].get("/DestOutputProfile") if len(intents) == 1 else None
+    return int(icc.get("/N", 0)) if isinstance(icc, Stream) else None
+
+
+def check_pdfx(pdf: pikepdf.Pdf, profile: str) -> list[Finding]:
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding("error", "pdfx", None, message))
+
+    wanted = PDFX_VERSION[profile]
+    info = pdf.trailer.get("/Info", Dictionary())
+    labelled = str(info["/GTS_PDFXVersion"]) if "/GTS_PDFXVersion" in info else None
+    xmp_label = pdf.open_metadata().get("{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion")
+    if profile == "pdf/x-1a" and labelled != wanted:
+        error(f"the Info dictionary's GTS_PDFXVersion is {labelled or 'missing'}, not {wanted}")
+    if profile == "pdf/x-4":
+        if labelled is not None and labelled != wanted:
+            error(f"the Info dictionary's GTS_PDFXVersion is {labelled}, not {wanted}")
+        if xmp_label != wanted:
+            error(f"the XMP metadata's pdfxid:GTS_PDFXVersion is {xmp_label or 'missing'}, "
+                  f"not {wanted}")
+
+    header = _version(pdf.pdf_version)
+    catalog = _version(str(pdf.Root.Version)[1:]) if "/Version" in pdf.Root else (0, 0)
+    limit = MAX_PDF_VERSION[profile]
+    if max(header, catalog) > limit:
+        error(f"the file is PDF {'.'.join(map(str, max(header, catalog)))}; {wanted} allows "
+              f"PDF {'.'.join(map(str, limit))} at most")
+
+    trapped = info.get("/Trapped")
+    if trapped not in (Name("/True"), Name("/False")):
+        error(f"/Trapped is {trapped or 'missing'}; it must say /True or /False")
+
+    intents = pdfx_intents(pdf)
+    if len(intents) != 1:
+        error(f"{len(intents) or 'no'} PDF/X output intents (/S /GTS_PDFX); exactly one is needed")
+        return findings
+    intent = intents[0]
+    identifier = str(intent.get("/OutputConditionIdentifier", "")).strip()
+    if not identifier:
+        error("the output intent has no OutputConditionIdentifier (e.g. FOGRA39)")
+    icc = intent.get("/DestOutputProfile")
+    if not isinstance(icc, Stream):
+        error("the output intent embeds no ICC profile (DestOutputProfile)")
+        return findings
+    head = icc.read_bytes()[:40]
+    if int(icc.get("/N", 0)) != 4 or head[16:20] != b"CMYK" or head[36:40] != b"acsp":
+        error(f"the output intent's profile is not a CMYK ICC profile "
+              f"(N {icc.get('/N')}, colour space {head[16:20].decode('latin-1')!r})")
+    elif identifier:
+        condition = str(intent.get("/OutputCondition", intent.get("/Info", ""))).strip()
+        findings.append(Finding("info", "pdfx", None, f"output intent {identifier}"
+                                + (f" ({condition})" if condition else "")
+                                + ", CMYK ICC profile embedded"))
+    return findings
+
+
+def _version(text: str) -> tuple[int, int]:
+    major, _, minor = str(text).partition(".")
+    return int(major), int(minor or 0)
+
+
+def check_boxes(pdf: pikepdf.Pdf, bleed_mm: float) -> list[Finding]:
+    findings = []
+    first_trim = None
+    for number, page in enumerate(pdf.pages, 1):
+        media = _box(page.mediabox)
+        trim, bleed = (_box(page.obj[key]) if key in page.obj else None
+                       for key in ("/TrimBox", "/BleedBox"))
+        missing = [name for name, box in (("TrimBox", trim), ("BleedBox", bleed)) if box is None]
+        if missing:
+            findings.append(Finding("error", "boxes", number, f"page {number}: no "
+                                    f"{' and no '.join(missing)}; every press page needs both"))
+        if trim and bleed:
+            sides = [(trim[0] - bleed[0]) * MM_PER_PT, (trim[1] - bleed[1]) * MM_PER_PT,
+                     (bleed[2] - trim[2]) * MM_PER_PT, (bleed[3] - trim[3]) * MM_PER_PT]
+            if any(abs(side - bleed_mm) > BOX_TOLERANCE_MM for side in sides):
+                findings.append(Finding("error", "boxes", number, (
+                    f"page {number}: the bleed is {' / '.join(f'{side:.2f}' for side in sides)} mm "
+                    f"(left / bottom / right / top) outside the trim; {bleed_mm:g} mm is needed "
+                    "on every side")))
+        outer = bleed or trim
+        if outer and not all((outer[0] >= media[0] - 0.01, outer[1] >= media[1] - 0.01,
+                              outer[2] <= media[2] + 0.01, outer[3] <= media[3] + 0.01)):
+            findings.append(Finding("error", "boxes", number, f"page {number}: the MediaBox "
+                                    f"does not contain the {'BleedBox' if bleed else 'TrimBox'}"))
+        if trim:
+            size = (round((trim[2] - trim[0]) * MM_PER_PT, 1),
+                    round((trim[3] - trim[1]) * MM_PER_PT, 1))
+            first_trim = first_trim or size
+            if size != first_trim:
+                findings.append(Finding("warning", "boxes", number, (
+                    f"page {number}: trimmed size {size[0]:g} × {size[1]:g} mm differs from "
+                    f"the first page's {first_trim[0]:g} × {first_trim[1]:g} mm")))
+    return findings
+
+
+def _box(array) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(value) for value in array)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def check_pages(count: int, binding: str) -> list[Finding]:
+    if binding == "saddle-stitch" and count % 4:
+        return [Finding("error", "pages", None, f"{_count(count, 'page')} cannot be "
+                        "saddle-stitched; the page count must be a multiple of 4")]
+    if binding == "perfect" and count % 2:
+        return [Finding("warning", "pages", None, f"{count} pages for a perfect binding; an odd "
+                        "count leaves the last leaf's back blank (use a multiple of 2)")]
+    return []
+
+
+def check_fonts(scans: list[PageScan]) -> list[Finding]:
+    return [Finding("error", "fonts", font["pages"][0], (
+                f"page {font['pages'][0]}: font {font['name']} ({font['type']}) is not embedded; "
+                "every font must be embedded"))
+            for font in font_list(scans) if not font["embedded"]]
+
+
+def font_list(scans: list[PageScan]) -> list[dict]:
+    fonts: dict = {}
+    for scan in scans:
+        for key, font in scan.fonts.items():
+            entry = fonts.setdefault(key, {**describe_font(font), "pages": []})
+            entry["pages"].append(scan.number)
+    return sorted(fonts.values(), key=lambda font: (font["name"], font["type"], font["pages"]))
+
+
+def describe_font(font: Dictionary) -> dict:
+    name = str(font.get("/BaseFont", "/(unnamed)"))[1:]
+    kind = str(font.get("/Subtype", "/unknown"))[1:]
+    holder = font
+    if kind == "Type0":
+        descendants = font.get("/DescendantFonts", Array())
+        holder = descendants[0] if len(descendants) else Dictionary()
+        kind = f"Type0 ({str(holder.get('/Subtype', '/unknown'))[1:]})"
+    descriptor = holder.get("/FontDescriptor")
+    # Type3 glyphs are content streams inside the file: nothing to embed.
+    embedded = kind == "Type3" or (isinstance(descriptor, Dictionary)
+                                   and any(key in descriptor for key in FONT_FILES))
+    return {"name": name, "type": kind, "embedded": embedded,
+            "subset": bool(SUBSET_PREFIX.match(name))}
+
+
+def colour_problem(base: str, profile: str, components: int | None) -> str | None:
+    """Why a base colour space is refused, or None."""
+    if base in ("undefined", "unreadable", "unknown"):
+        return "a printer's RIP cannot read it"
+    if profile == "pdf/x-1a":
+        if base in ("DeviceCMYK", "DeviceGray"):
+            return None
+        return "PDF/X-1a allows only CMYK, grey and spot colours; convert it to CMYK"
+    if base == "DeviceRGB" and components != 3:
+        return ("PDF/X-4 allows DeviceRGB only with an RGB output intent; convert it to CMYK "
+                "or tag it with an ICC profile")
+    if base == "DeviceCMYK" and components not in (None, 4):
+        return "PDF/X-4 allows DeviceCMYK only with a CMYK output intent"
+    return None
+
+
+def check_colour(scans: list[PageScan], profile: str, components: int | None) -> list[Finding]:
+    findings = []
+    for scan in scans:
+        for use in sorted(scan.colours, key=lambda use: (use.where, use.label)):
+            reasons = {colour_problem(base, profile, components) for base in use.bases} - {None}
+            for reason in sorted(reasons):
+                findings.append(Finding("error", "colour", scan.number, (
+                    f"page {scan.number}: {use.where} is {use.label}; {reason}")))
+    return findings
+
+
+def check_transparency(scans: list[PageScan], profile: str) -> list[Finding]:
+    level = "error" if profile == "pdf/x-1a" else "info"
+    suffix = ("; PDF/X-1a allows no transparency (flatten it)" if level == "error"
+              else " (live transparency, allowed in PDF/X-4)")
+    return [Finding(level, "transparency", scan.number, f"page {scan.number}: {what}{suffix}")
+            for scan in scans for what in sorted(scan.transparency)]
+
+
+def image_label(image: Stream, names: dict) -> str:
+    """An image by its file name: found by the SHA-256 of its stream's bytes (the press images
+    pass into the PDF unchanged), else by its pixel size; else by its size in pixels."""
+    width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    name = names.get(hashlib.sha256(image.read_raw_bytes()).hexdigest()) or names.get((width, height))
+    return f'figure "{name}"' if name else f"image {width}×{height} px"
+
+
+def check_images(scans: list[PageScan], names: dict[tuple[int, int], str]) -> list[Finding]:
+    findings = []
+    for scan in scans:
+        seen = set()
+        for placement in scan.placements.values():
+            label = placement.label
+            ppi = round(placement.ppi)
+            if (label, ppi) in seen:
+                continue
+            seen.add((label, ppi))
+            where = f"page {scan.number}: {label} is {ppi} ppi at its placed size"
+            if ppi < PPI_REFUSED:
+                findings.append(Finding("error", "images", scan.number, f"{where} (needs "
+                                        f"{PPI_NEEDED}; below {PPI_REFUSED} is refused)"))
+            elif ppi < PPI_NEEDED:
+                findings.append(Finding("warning", "images", scan.number,
+                                        f"{where} (needs {PPI_NEEDED} for print)"))
+            elif ppi > PPI_WASTED:
+                findings.append(Finding("info", "images", scan.number, f"{where}; pixels "
+                                        f"beyond {PPI_WASTED} ppi are wasted bytes"))
+    return findings
+
+
+def page_summary(page: pikepdf.Page, scan: PageScan, names: dict[tuple[int, int], str]) -> dict:
+    def box_mm(key: str) -> list[float] | None:
+        box = page.mediabox if key == "/MediaBox" else page.obj.get(key)
+        return None if box is None else [round(value * MM_PER_PT, 2) for value in _box(box)]
+
+    return {
+        "number": scan.number,
+        "media_box_mm": box_mm("/MediaBox"),
+        "trim_box_mm": box_mm("/TrimBox"),
+        "bleed_box_mm": box_mm("/BleedBox"),
+        "colour_spaces": sorted({use.label for use in scan.colours}),
+        "images": [{"name": placement.label,
+                    "width_px": placement.width_px, "height_px": placement.height_px,
+                    "ppi": round(placement.ppi, 1),
+                    "placed_mm": [round(placement.width_pt * MM_PER_PT, 2),
+                                  round(placement.height_pt * MM_PER_PT, 2)]}
+                   for placement in scan.placements.values()],
+    }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _box_text(box: list[float] | None) -> str:
+    return "missing" if box is None else " ".join(f"{value:g}" for value in box)

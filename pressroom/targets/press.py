@@ -1,0 +1,213 @@
+"""Press files for printers: ``<out>/press/``.
+
+The screen layout rendered again with the bleed, from CMYK image variants, then finished with
+pikepdf: page count padded for the binding, every colour made DeviceCMYK (text black as 100 % K),
+the output intent named (FOGRA39) with its profile embedded, printer's marks outside the bleed,
+saved as PDF/X-4 or PDF/X-1a. Beside it: the imposed sheets for saddle stitching, the preflight
+report that proves the file, and the job ticket a printer reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from ..colour import convert_pdf_to_cmyk, image_to_cmyk
+from ..impose import impose_saddle_stitch
+from ..layouts import Layout
+from ..marks import add_marks
+from ..model import Image, Publication
+from ..preflight import Report, preflight
+from ..render import Medium
+from . import atomic_output, build_time
+from .pdf import PRINT_MEDIUM, render
+
+#: The CMYK characterisation every press file targets, and where a layout keeps its profile.
+PROFILE_FILE = "profiles/FOGRA39L-coated.icc"
+OUTPUT_CONDITION = {
+    "identifier": "FOGRA39",
+    "condition": "Offset printing, according to ISO 12647-2:2004/Amd 1, OFCOM, paper type 1 or 2 "
+                 "= coated art, 115 g/m2, tone value increase curves A (CMY) and B (K)",
+    "registry": "http://www.color.org",
+}
+PDFX_VERSION = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
+#: The slug line and marks are drawn as outlines of this layout font (no font resource needed).
+MARKS_FONT = "fonts/Inter-Regular.otf"
+#: A layout's adjustments for press files (e.g. text colours as one ink), after print.css.
+PRESS_STYLESHEET = "press.css"
+
+
+@dataclass
+class PressResult:
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    preflight: Report | None = None
+
+
+def write_press(publication: Publication, layout: Layout, folder: Path, cache: Path) -> PressResult:
+    """Write the press folder; ``cache`` keeps the CMYK image variants between builds."""
+    settings, press = publication.settings, publication.settings.print
+    slug = settings.slug
+    profile = layout.path(PROFILE_FILE)
+    variants = press_variants(publication, profile, cache)
+    medium = Medium("print", image_url=lambda image: variants[image.path].as_uri(),
+                    section_url=PRINT_MEDIUM.section_url, anchor_url=PRINT_MEDIUM.anchor_url)
+    stylesheets: list[Path | str] = [output_intent_css(profile)]
+    if any((folder / PRESS_STYLESHEET).is_file() for folder in layout.folders):
+        stylesheets.append(layout.path(PRESS_STYLESHEET))
+    document, warnings = render(publication, layout, medium, press.bleed_mm, tuple(stylesheets),
+                                readable=(cache,), check=False)
+    result = PressResult(warnings=warnings)
+
+    press_pdf = folder / f"{slug}-press.pdf"
+    font = layout.path(MARKS_FONT)
+    with atomic_output(press_pdf) as tmp:
+        document.write_pdf(tmp, pdf_variant=press.profile)
+        with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
+            added = pad_for_binding(pdf, press.binding)
+            if added:
+                result.warnings.append(
+                    f"{press_pdf.name}: added {added} blank page{'s' * (added > 1)} before the back "
+                    f"cover to make {len(pdf.pages)} pages, a multiple of "
+                    f"{PAGE_MULTIPLE[press.binding]} for {press.binding} binding")
+            convert_pdf_to_cmyk(pdf, profile, press.ink_limit)
+            name_output_intent(pdf, profile, press.profile)
+            total = len(pdf.pages)
+            if press.marks:
+                add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font)
+            save(pdf, tmp, press.profile)
+    result.outputs.append(press_pdf)
+
+    if press.binding == "saddle-stitch":
+        imposed = folder / f"{slug}-imposed.pdf"
+        with atomic_output(imposed) as tmp:
+            impose_saddle_stitch(press_pdf, tmp, marks=press.marks, font=font,
+                                 slug=lambda sheet: slug_line(publication, sheet))
+        result.outputs.append(imposed)
+
+    report = preflight(press_pdf, press.profile, press.binding, press.bleed_mm,
+                       image_names(publication, variants))
+    result.preflight = report
+    result.outputs += write_reports(report, folder, slug)
+    result.outputs.append(write_job_ticket(publication, folder, result.outputs, report))
+    return result
+
+
+def image_names(publication: Publication, variants: dict[Path, Path]) -> dict:
+    """How the preflight names images: by the SHA-256 of the press variant's bytes, which pass
+    into the PDF unchanged."""
+    return {hashlib.sha256(variants[image.path].read_bytes()).hexdigest(): image.name
+            for image in publication.images if variants[image.path].exists()}
+
+
+def press_variants(publication: Publication, profile: Path, cache: Path) -> dict[Path, Path]:
+    """The CMYK variant of each image (made on first use)."""
+    limit = publication.settings.print.ink_limit
+    return {image.path: press_image(image, profile, limit, cache) for image in publication.images}
+
+
+def press_image(image: Image, profile: Path, ink_limit: float, cache: Path) -> Path:
+    """The CMYK variant of an image, made once per content, profile and ink limit."""
+    key = hashlib.sha256(f"{image.sha256}:{profile.read_bytes().hex()[:64]}:{ink_limit}"
+                         .encode()).hexdigest()[:20]
+    path = cache / f"{image.path.stem}-{key}.jpg"
+    if not path.exists():
+        with atomic_output(path) as tmp:
+            tmp.write_bytes(image_to_cmyk(image.path, profile, ink_limit))
+    return path
+
+
+def output_intent_css(profile: Path) -> str:
+    """WeasyPrint writes the output intent from a declared device-cmyk profile."""
+    return ("@color-profile device-cmyk { components: cyan, magenta, yellow, black; "
+            f"src: url({profile.as_uri()}); }}")
+
+
+#: The page count each binding needs a multiple of (every leaf of a perfect-bound book has two
+#: sides; a saddle-stitched sheet folds into four pages).
+PAGE_MULTIPLE = {"saddle-stitch": 4, "perfect": 2, "none": 1}
+
+
+def pad_for_binding(pdf: pikepdf.Pdf, binding: str) -> int:
+    """Blank pages before the back cover until the page count suits the binding."""
+    multiple = PAGE_MULTIPLE[binding]
+    missing = -len(pdf.pages) % multiple
+    last = pdf.pages[-1]
+    for _ in range(missing):
+        blank = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=last.MediaBox,
+                                   TrimBox=last.TrimBox, BleedBox=last.BleedBox,
+                                   Resources=pikepdf.Dictionary(),
+                                   Contents=pdf.make_stream(b"q Q\n"))
+        pdf.pages.insert(len(pdf.pages) - 1, pikepdf.Page(blank))
+    return missing
+
+
+def name_output_intent(pdf: pikepdf.Pdf, profile: Path, variant: str) -> None:
+    """A registered printing condition (FOGRA39) with the profile embedded, and the X version."""
+    icc = pdf.make_stream(profile.read_bytes(), N=4)
+    pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+        OutputConditionIdentifier=OUTPUT_CONDITION["identifier"],
+        OutputCondition=OUTPUT_CONDITION["condition"], RegistryName=OUTPUT_CONDITION["registry"],
+        Info="FOGRA39L coated (made with ArgyllCMS from FOGRA39 characterisation data)",
+        DestOutputProfile=icc)])
+    pdf.docinfo["/GTS_PDFXVersion"] = PDFX_VERSION[variant]
+    pdf.docinfo["/Trapped"] = pikepdf.Name("/False")
+
+
+def save(pdf: pikepdf.Pdf, path: Path, variant: str) -> None:
+    """X-1a:2003 is PDF 1.4: no object or cross-reference streams."""
+    if variant == "pdf/x-1a":
+        pdf.save(path, force_version="1.4", object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                 deterministic_id=True)
+    else:
+        pdf.save(path, deterministic_id=True)
+
+
+def slug_line(publication: Publication, where: str) -> str:
+    settings = publication.settings
+    parts = [settings.title, where, settings.date.isoformat() if settings.date else None,
+             PDFX_VERSION[settings.print.profile], f"trim {settings.print.trim.css}",
+             f"bleed {settings.print.bleed_mm:g} mm"]
+    return "  ·  ".join(part for part in parts if part)
+
+
+def write_reports(report: Report, folder: Path, slug: str) -> list[Path]:
+    paths = []
+    for suffix, text in (("json", report.to_json()), ("txt", report.to_text())):
+        path = folder / f"{slug}-preflight.{suffix}"
+        with atomic_output(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_job_ticket(publication: Publication, folder: Path, files: list[Path],
+                     report: Report) -> Path:
+    """What a printer reads first: the job's specification and the files' checksums."""
+    settings, press = publication.settings, publication.settings.print
+    press_pdf = files[0]
+    with pikepdf.open(press_pdf) as pdf:
+        pages = len(pdf.pages)
+    ticket = {
+        "title": settings.title, "publisher": settings.publisher, "identifier": settings.identifier,
+        "date": settings.date.isoformat() if settings.date else None,
+        "created": build_time().isoformat(),
+        "trim_mm": [press.trim.width_mm, press.trim.height_mm], "trim": press.trim.css,
+        "bleed_mm": press.bleed_mm, "pages": pages, "binding": press.binding,
+        "colours": "CMYK (4/4), no spot colours", "ink_limit_percent": press.ink_limit,
+        "output_intent": OUTPUT_CONDITION["identifier"], "pdfx": PDFX_VERSION[press.profile],
+        "marks": press.marks,
+        "preflight": {"passed": not report.errors, "errors": len(report.errors),
+                      "warnings": len([f for f in report.findings if f.level == "warning"])},
+        "files": [{"name": path.name, "bytes": path.stat().st_size,
+                   "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in files],
+    }
+    path = folder / f"{publication.settings.slug}-job.json"
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(ticket, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
