@@ -1,0 +1,261 @@
+"""What a PDF page really uses: colour spaces, fonts, transparency and image placements.
+
+The content of a page is walked once with pikepdf (form XObjects, tiling patterns, shading
+patterns and soft-mask groups recursively, q/Q and cm tracked), collecting the colour spaces used
+(labelled, with the base spaces the PDF/X rules apply to), the fonts selected, the transparency
+met and every image placement with its size on the page. Judging what was found is the business
+of ``preflight``.
+
+Limits: annotation appearances and Type3 glyph procedures are not walked; text drawn in
+invisible mode still counts as a font use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Stream
+
+DEVICE_SPACES = {"/DeviceGray": "DeviceGray", "/DeviceRGB": "DeviceRGB",
+                 "/DeviceCMYK": "DeviceCMYK", "/G": "DeviceGray", "/RGB": "DeviceRGB",
+                 "/CMYK": "DeviceCMYK"}
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class ColourUse:
+    label: str                # e.g. "Separation All (alternate DeviceCMYK)"
+    bases: tuple[str, ...]    # the spaces the rules apply to, e.g. ("DeviceCMYK",)
+    where: str                # "text or vector colour", 'figure "x.jpg"', "shading", ...
+
+
+@dataclass(frozen=True)
+class Placement:
+    width_px: int
+    height_px: int
+    width_pt: float
+    height_pt: float
+    label: str
+
+    @property
+    def ppi(self) -> float:
+        """Effective resolution at the placed size: the lower of horizontal and vertical."""
+        return min(self.width_px / (self.width_pt / 72), self.height_px / (self.height_pt / 72))
+
+
+@dataclass
+class PageScan:
+    number: int
+    colours: set[ColourUse] = field(default_factory=set)
+    fonts: dict[tuple, Dictionary] = field(default_factory=dict)
+    placements: dict[tuple, Placement] = field(default_factory=dict)
+    transparency: set[str] = field(default_factory=set)
+
+
+def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, int], str]) -> PageScan:
+    scan = PageScan(number)
+    walker = _Walker(scan, names)
+    group = page.obj.get("/Group")
+    if group is not None:
+        walker.group(group, "the page", page.obj.get("/Resources"))
+    if "/Contents" in page.obj:
+        walker.walk(page, page.obj.get("/Resources"), IDENTITY)
+    return scan
+
+
+class _Walker:
+    """Interprets content streams far enough to see colour, fonts, images and transparency."""
+
+    def __init__(self, scan: PageScan, names: dict[tuple[int, int], str]):
+        self.scan = scan
+        self.names = names
+        self.active: set[tuple[int, int]] = set()   # forms being walked, against cycles
+
+    def walk(self, content, resources, ctm: tuple, in_mask: bool = False) -> None:
+        stack = []
+        for instruction in pikepdf.parse_content_stream(content):
+            op, args = str(instruction.operator), instruction.operands
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop() if stack else ctm
+            elif op == "cm" and len(args) == 6:
+                ctm = _multiply(tuple(float(value) for value in args), ctm)
+            elif op in ("g", "G", "rg", "RG", "k", "K"):
+                device = {"g": "/DeviceGray", "rg": "/DeviceRGB", "k": "/DeviceCMYK"}[op.lower()]
+                self.colour(Name(device), resources, "text or vector colour")
+            elif op in ("cs", "CS") and args:
+                self.colour(args[0], resources, "text or vector colour")
+            elif op in ("scn", "SCN") and args and isinstance(args[-1], Name):
+                self.pattern(_resource(resources, "/Pattern", args[-1]), resources, ctm)
+            elif op == "sh" and args:
+                self.shading(_resource(resources, "/Shading", args[0]), resources)
+            elif op == "gs" and args:
+                self.graphics_state(_resource(resources, "/ExtGState", args[0]),
+                                    f"graphics state {args[0]}", resources, ctm)
+            elif op == "Tf" and args:
+                font = _resource(resources, "/Font", args[0])
+                if font is not None:
+                    self.scan.fonts.setdefault(_key(font), font)
+            elif op == "Do" and args:
+                self.xobject(_resource(resources, "/XObject", args[0]), resources, ctm, in_mask)
+            elif op == "INLINE IMAGE":
+                image = instruction.iimage.obj
+                self.image(image, resources, ctm, in_mask, key=("inline",))
+
+    def colour(self, space, resources, where: str) -> None:
+        label, bases = colour_space(space, resources)
+        if label != "Pattern":
+            self.scan.colours.add(ColourUse(label, bases, where))
+
+    def xobject(self, xobject, resources, ctm: tuple, in_mask: bool) -> None:
+        if not isinstance(xobject, Stream):
+            return
+        if xobject.get("/Subtype") == "/Image":
+            self.image(xobject, resources, ctm, in_mask, key=_key(xobject))
+        elif xobject.get("/Subtype") == "/Form":
+            self.form(xobject, resources, ctm, in_mask)
+
+    def form(self, form: Stream, resources, ctm: tuple, in_mask: bool) -> None:
+        key = _key(form)
+        if key in self.active:
+            return
+        own = form.get("/Resources", resources)
+        if "/Group" in form:
+            self.group(form.Group, "a form XObject", own)
+        matrix = tuple(float(value) for value in form.get("/Matrix", IDENTITY))
+        self.active.add(key)
+        try:
+            self.walk(form, own, _multiply(matrix, ctm), in_mask)
+        finally:
+            self.active.discard(key)
+
+    def group(self, group: Dictionary, owner: str, resources) -> None:
+        if group.get("/S") == "/Transparency":
+            self.scan.transparency.add(f"transparency group on {owner}")
+            if "/CS" in group:
+                self.colour(group.CS, resources, "transparency blending space")
+
+    def image(self, image, resources, ctm: tuple, in_mask: bool, key) -> None:
+        width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+        name = image_label(image, self.names)
+        if not image.get("/ImageMask", False) and "/ColorSpace" in image:
+            self.colour(image.ColorSpace, resources, name)
+        if isinstance(image.get("/SMask"), Stream) or int(image.get("/SMaskInData", 0)):
+            self.scan.transparency.add(f"soft mask (alpha channel) on {name}")
+        width_pt, height_pt = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
+        if in_mask or not (width and height and width_pt > 1e-6 and height_pt > 1e-6):
+            return
+        size = (round(width_pt, 1), round(height_pt, 1))
+        self.scan.placements.setdefault((key, size), Placement(width, height, width_pt, height_pt,
+                                                                         name))
+
+    def pattern(self, pattern, resources, ctm: tuple) -> None:
+        if not isinstance(pattern, Dictionary | Stream):
+            return
+        if int(pattern.get("/PatternType", 0)) == 2:
+            self.shading(pattern.get("/Shading"), resources)
+            if "/ExtGState" in pattern:
+                self.graphics_state(pattern.ExtGState, "a shading pattern's graphics state",
+                                    resources, ctm)
+        elif isinstance(pattern, Stream) and _key(pattern) not in self.active:
+            matrix = tuple(float(value) for value in pattern.get("/Matrix", IDENTITY))
+            self.active.add(_key(pattern))
+            try:
+                self.walk(pattern, pattern.get("/Resources", resources), _multiply(matrix, ctm))
+            finally:
+                self.active.discard(_key(pattern))
+
+    def shading(self, shading, resources) -> None:
+        if isinstance(shading, Dictionary | Stream) and "/ColorSpace" in shading:
+            self.colour(shading.ColorSpace, resources, "shading")
+
+    def graphics_state(self, state, label: str, resources, ctm: tuple) -> None:
+        if not isinstance(state, Dictionary):
+            return
+        for key, what in (("/CA", "stroke"), ("/ca", "fill")):
+            if key in state and float(state[key]) < 1:
+                self.scan.transparency.add(f"{label} sets {what} opacity {float(state[key]):g}")
+        blend = state.get("/BM")
+        modes = [str(mode) for mode in blend] if isinstance(blend, Array) else [str(blend)]
+        if blend is not None and modes[0] not in ("/Normal", "/Compatible"):
+            self.scan.transparency.add(f"{label} uses blend mode {modes[0][1:]}")
+        mask = state.get("/SMask")
+        if isinstance(mask, Dictionary):
+            self.scan.transparency.add(f"{label} sets a soft mask")
+            if isinstance(mask.get("/G"), Stream):
+                self.form(mask.G, resources, ctm, in_mask=True)
+
+
+def colour_space(space, resources, depth: int = 0) -> tuple[str, tuple[str, ...]]:
+    """A colour space as a readable label and the base spaces the PDF/X rules apply to."""
+    if depth > 8:
+        return "unreadable colour space", ("unreadable",)
+    if isinstance(space, Name):
+        if str(space) in DEVICE_SPACES:
+            device = DEVICE_SPACES[str(space)]
+            default = _resource(resources, "/ColorSpace", Name("/Default" + device[6:]))
+            if default is not None and depth == 0:   # PDF 8.6.5.6: Default* remaps device colour
+                label, bases = colour_space(default, resources, depth + 1)
+                return f"{device} (as Default{device[6:]} {label})", bases
+            return device, (device,)
+        if space == "/Pattern":
+            return "Pattern", ()
+        found = _resource(resources, "/ColorSpace", space)
+        if found is None:
+            return f"undefined colour space {space}", ("undefined",)
+        return colour_space(found, resources, depth + 1)
+    if not isinstance(space, Array) or len(space) == 0:
+        return "unreadable colour space", ("unreadable",)
+    family = str(space[0])
+    if len(space) == 1:
+        return colour_space(space[0], resources, depth + 1)
+    if family == "/ICCBased":
+        label = f"ICCBased N={int(space[1].get('/N', 0))}"
+        return label, (label,)
+    if family in ("/CalRGB", "/CalGray", "/Lab"):
+        return family[1:], (family[1:],)
+    if family in ("/Indexed", "/I"):
+        label, bases = colour_space(space[1], resources, depth + 1)
+        return f"Indexed ({label})", bases
+    if family == "/Pattern":
+        label, bases = colour_space(space[1], resources, depth + 1)
+        return f"Pattern ({label})", bases
+    if family in ("/Separation", "/DeviceN") and len(space) >= 3:
+        names = space[1] if isinstance(space[1], Array) else [space[1]]
+        label, bases = colour_space(space[2], resources, depth + 1)
+        inks = ", ".join(str(ink)[1:] for ink in names)
+        return f"{family[1:]} {inks} (alternate {label})", bases
+    return f"unknown colour space {family}", ("unknown",)
+
+
+def _resource(resources, category: str, name):
+    if not isinstance(resources, Dictionary) or not isinstance(name, Name):
+        return None
+    group = resources.get(category)
+    return group.get(name) if isinstance(group, Dictionary) else None
+
+
+def _key(obj) -> tuple:
+    return obj.objgen if obj.is_indirect else ("direct", obj.unparse())
+
+
+def _multiply(m: tuple, n: tuple) -> tuple:
+    """``m × n`` for PDF matrices [a b c d e f] (the new CTM is cm × CTM)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+
+def image_label(image: Stream, names: dict) -> str:
+    """An image by its file name: found by the SHA-256 of its stream's bytes (the press images
+    pass into the PDF unchanged), else by its pixel size; else by its size in pixels."""
+    width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    name = names.get(hashlib.sha256(image.read_raw_bytes()).hexdigest()) or names.get((width, height))
+    return f'figure "{name}"' if name else f"image {width}×{height} px"
+
