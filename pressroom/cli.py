@@ -29,8 +29,10 @@ def parser() -> argparse.ArgumentParser:
                     "OUT/<slug>.epub and the press folder OUT/press/. A failed build leaves "
                     "earlier outputs untouched.")
     check_cmd = commands.add_parser(
-        "check", help="preflight the press files already built",
-        description="Run the preflight on OUT/press/<slug>-press.pdf again and print its report.")
+        "check", help="check the outputs already built, as printers and retailers do",
+        description="Run the preflight on OUT/press/<slug>-press.pdf and EPUBCheck on "
+                    "OUT/<slug>.epub (whichever exist) and print their findings; exit 1 if a "
+                    "file would be refused.")
     for command in (build_cmd, check_cmd):
         command.add_argument("--source", type=Path, default=REPOSITORY, metavar="DIR",
                              help="publication folder holding manuscript/ and images/ "
@@ -77,22 +79,36 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def check(source: Path, out: Path) -> int:
-    """Preflight the press PDF already in ``out/press``; print the report; 1 if it fails."""
+    """Check the outputs already built: the press PDF (preflight) and the EPUB (EPUBCheck).
+    Print the findings; 1 if a printer or a retailer would refuse a file."""
     from .build import load_publication
-    from .preflight import preflight
-    from .targets.press import PROFILE_FILE, image_names, press_variants
 
     publication, layout = load_publication(source)
-    settings = publication.settings
-    press_pdf = out / "press" / f"{settings.slug}-press.pdf"
-    if not press_pdf.is_file():
-        raise SourceError(Problem("no press file to check; run 'publish.py build --target press' "
-                                  "first", press_pdf))
-    variants = press_variants(publication, layout.path(PROFILE_FILE), out / ".cache" / "press")
-    report = preflight(press_pdf, settings.print.profile, settings.print.binding,
-                       settings.print.bleed_mm, image_names(publication, variants))
-    print(report.to_text())
-    return EXIT_PREFLIGHT if report.errors else EXIT_OK
+    slug = publication.settings.slug
+    press_pdf, ebook = out / "press" / f"{slug}-press.pdf", out / f"{slug}.epub"
+    if not press_pdf.is_file() and not ebook.is_file():
+        raise SourceError(Problem("nothing to check; run 'publish.py build' first", out))
+    failed = False
+    if press_pdf.is_file():
+        from .preflight import preflight
+        from .targets.press import PROFILE_FILE, image_names, press_variants
+
+        settings = publication.settings.print
+        variants = press_variants(publication, layout.path(PROFILE_FILE), out / ".cache" / "press")
+        report = preflight(press_pdf, settings.profile, settings.binding, settings.bleed_mm,
+                           image_names(publication, variants))
+        print(report.to_text())
+        failed |= bool(report.errors)
+    if ebook.is_file():
+        from .ebookcheck import epubcheck
+
+        messages = epubcheck(ebook)
+        print(f"{'FAIL' if messages else 'PASS'}  {ebook.name} checked with EPUBCheck: "
+              f"{len(messages)} message{'s' * (len(messages) != 1)}")
+        for line in messages:
+            print(f"  {line}")
+        failed |= bool(messages)
+    return EXIT_PREFLIGHT if failed else EXIT_OK
 
 
 def _size(path: Path) -> str:

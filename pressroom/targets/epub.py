@@ -17,6 +17,7 @@ from ebooklib import epub
 
 from .. import images
 from ..layouts import Layout
+from ..manuscript import plain_text
 from ..model import Image, Publication, Section
 from ..render import BodyRenderer, Medium
 from . import atomic_output, build_time
@@ -56,6 +57,9 @@ def make_book(publication: Publication, layout: Layout) -> epub.EpubBook:
                         ("date", settings.date.isoformat() if settings.date else None)):
         if value:
             book.add_metadata("DC", name, value)
+
+    for prop, value in accessibility_metadata(publication):
+        book.add_metadata(None, "meta", value, {"property": prop})
 
     stylesheet = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                content=layout.path("epub.css").read_bytes())
@@ -99,6 +103,37 @@ def make_book(publication: Publication, layout: Layout) -> epub.EpubBook:
     book.guide.append({"type": "text", "href": section_href(first_body), "title": "Start"})
     book.spine = spine + ["nav"] + documents
     return book
+
+
+def accessibility_metadata(publication: Publication) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 metadata, claiming only what is true of this book."""
+    images = publication.images
+    all_described = all(figure.alt for figure in publication.figures) and all(
+        plain_text(token.children).strip()
+        for section in publication.sections for token in _inline_images(section))
+    modes = [("schema:accessMode", "textual")]
+    if images:
+        modes.append(("schema:accessMode", "visual"))
+    sufficient = ["textual"] if not images or all_described else []
+    if images:
+        sufficient.append("textual,visual")
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if images and all_described:
+        features.insert(0, "alternativeText")
+    summary = ("A reflowable EPUB with a navigable table of contents, landmarks, headings in "
+               "reading order and footnotes linked both ways. ")
+    summary += (f"All {len(images)} images have text alternatives." if images and all_described
+                else "Some images lack text alternatives." if images else "It has no images.")
+    return (modes + [("schema:accessModeSufficient", mode) for mode in sufficient]
+            + [("schema:accessibilityFeature", feature) for feature in features]
+            + [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)])
+
+
+def _inline_images(section: Section):
+    for token in section.tokens:
+        for child in token.children or []:
+            if child.type == "image":
+                yield child
 
 
 def write_epub(publication: Publication, layout: Layout, path: Path) -> list[str]:

@@ -100,3 +100,24 @@ def test_an_unwritable_output_folder_is_a_clear_error(source, tmp_path):
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "Not a directory; check the folder" in errors[0]
+
+
+def test_check_runs_epubcheck_and_exits_1_on_a_broken_epub(source, tmp_path):
+    import zipfile
+
+    out = tmp_path / "out"
+    assert publish("build", "--source", str(source), "--out", str(out), "--target", "epub").returncode == 0
+    result = publish("check", "--source", str(source), "--out", str(out))
+    assert result.returncode == 0 and "PASS  field-notes.epub checked with EPUBCheck: 0 messages" in result.stdout
+    epub = out / "field-notes.epub"
+    with zipfile.ZipFile(epub) as original:
+        entries = {name: original.read(name) for name in original.namelist()}
+    entries["EPUB/content.opf"] = entries["EPUB/content.opf"].replace(b"<dc:title>", b"<dc:titel>").replace(
+        b"</dc:title>", b"</dc:titel>")
+    with zipfile.ZipFile(epub, "w") as broken:
+        for name, data in entries.items():
+            broken.writestr(name, data, compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    result = publish("check", "--source", str(source), "--out", str(out))
+    assert result.returncode == 1
+    assert "FAIL  field-notes.epub checked with EPUBCheck" in result.stdout
+    assert "ERROR RSC-005 EPUB/content.opf" in result.stdout

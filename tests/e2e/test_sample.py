@@ -168,7 +168,9 @@ def test_epub_metadata(sample, publication):
     settings = publication.settings
     for expected in (settings.identifier, "<dc:language>en</dc:language>",
                      "<dc:creator id=\"creator1\">Beijing Foreign Affairs Office</dc:creator>",
-                     "<dc:date>2023-01-30</dc:date>", "dcterms:modified", "properties=\"cover-image\""):
+                     "<dc:date>2023-01-30</dc:date>", "dcterms:modified", "properties=\"cover-image\"",
+                     '<meta property="schema:accessibilityFeature">alternativeText</meta>',
+                     '<meta property="schema:accessibilityHazard">none</meta>'):
         assert expected in html.unescape(opf), expected
 
 

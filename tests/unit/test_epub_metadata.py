@@ -1,0 +1,50 @@
+"""EPUB Accessibility metadata claims only what is true of the book."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from pressroom.assemble import assemble
+from pressroom.config import load_settings
+from pressroom.manuscript import read_sections
+from pressroom.targets.epub import accessibility_metadata
+
+
+def publication(tmp_path, body: str):
+    (tmp_path / "manuscript").mkdir()
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (300, 200), "teal").save(tmp_path / "images" / "pic.jpg")
+    (tmp_path / "manuscript" / "publication.yaml").write_text("title: T\nlanguage: en\n")
+    (tmp_path / "manuscript" / "01-a.md").write_text(body)
+    return assemble(load_settings(tmp_path / "manuscript" / "publication.yaml"), tmp_path,
+                    read_sections(tmp_path))
+
+
+def claims(pub) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for prop, value in accessibility_metadata(pub):
+        found.setdefault(prop, []).append(value)
+    return found
+
+
+def test_a_book_whose_images_all_have_alt_text_claims_alternative_text(tmp_path):
+    found = claims(publication(tmp_path, '# A\n\n![A teal square.](pic.jpg "Teal")\n'))
+    assert found["schema:accessMode"] == ["textual", "visual"]
+    assert found["schema:accessModeSufficient"] == ["textual", "textual,visual"]
+    assert "alternativeText" in found["schema:accessibilityFeature"]
+    assert found["schema:accessibilityHazard"] == ["none"]
+    assert "All 1 images have text alternatives." in found["schema:accessibilitySummary"][0]
+
+
+def test_an_inline_image_without_alt_text_withdraws_the_claims(tmp_path):
+    found = claims(publication(tmp_path, "# A\n\nText with ![](pic.jpg) inside.\n"))
+    assert "alternativeText" not in found["schema:accessibilityFeature"]
+    assert found["schema:accessModeSufficient"] == ["textual,visual"]
+    assert "lack text alternatives" in found["schema:accessibilitySummary"][0]
+
+
+def test_a_text_only_book_is_textual_only(tmp_path):
+    found = claims(publication(tmp_path, "# A\n\nWords only.\n"))
+    assert found["schema:accessMode"] == ["textual"]
+    assert found["schema:accessModeSufficient"] == ["textual"]
+    assert "alternativeText" not in found["schema:accessibilityFeature"]
