@@ -93,7 +93,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                        image_names(publication, variants))
     result.preflight = report
     result.outputs += write_reports(report, folder, slug)
-    result.outputs.append(write_job_ticket(publication, folder, result.outputs, report))
+    result.outputs.append(write_job_ticket(publication, folder, press_pdf, result.outputs, report))
     return result
 
 
@@ -112,8 +112,8 @@ def press_variants(publication: Publication, profile: Path, cache: Path) -> dict
 
 def press_image(image: Image, profile: Path, ink_limit: float, cache: Path) -> Path:
     """The CMYK variant of an image, made once per content, profile and ink limit."""
-    key = hashlib.sha256(f"{image.sha256}:{profile.read_bytes().hex()[:64]}:{ink_limit}"
-                         .encode()).hexdigest()[:20]
+    profile_digest = hashlib.sha256(profile.read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{image.sha256}:{profile_digest}:{ink_limit}".encode()).hexdigest()[:20]
     path = cache / f"{image.path.stem}-{key}.jpg"
     if not path.exists():
         with atomic_output(path) as tmp:
@@ -186,11 +186,10 @@ def write_reports(report: Report, folder: Path, slug: str) -> list[Path]:
     return paths
 
 
-def write_job_ticket(publication: Publication, folder: Path, files: list[Path],
+def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, files: list[Path],
                      report: Report) -> Path:
     """What a printer reads first: the job's specification and the files' checksums."""
     settings, press = publication.settings, publication.settings.print
-    press_pdf = files[0]
     with pikepdf.open(press_pdf) as pdf:
         pages = len(pdf.pages)
     ticket = {
