@@ -50,7 +50,10 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         from .targets.epub import write_epub
         LOGGER.info("writing the EPUB")
         path = out / f"{slug}.epub"
-        report.warnings += write_epub(publication, layout, path)
+        screen_pdf = out / f"{slug}.pdf"
+        fresh = "pdf" in targets or _newer_than_sources(screen_pdf, source, layout)
+        report.warnings += write_epub(publication, layout, path,
+                                      print_pdf=screen_pdf if fresh else None)
         report.outputs.append(path)
     if "press" in targets:
         from .targets.press import write_press
@@ -60,3 +63,13 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         report.warnings += press.warnings
         report.preflight_errors += [str(finding.message) for finding in press.preflight.errors]
     return report
+
+
+def _newer_than_sources(output: Path, source: Path, layout: Layout) -> bool:
+    """Whether ``output`` exists and was written after every source and layout file changed."""
+    if not output.is_file():
+        return False
+    written = output.stat().st_mtime
+    folders = [source / "manuscript", source / "images", *layout.folders]
+    return all(path.stat().st_mtime <= written for folder in folders if folder.is_dir()
+               for path in folder.rglob("*") if path.is_file())

@@ -48,6 +48,18 @@ def proof_sheet(pdf_path: Path, page_height: int = 360, columns: int = 3) -> Ima
     return sheet
 
 
+def render_page(pdf_path: Path, index: int, width: int) -> Image.Image:
+    """One page of a PDF as an RGB image ``width`` pixels wide."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(pdf_path)
+    try:
+        page = pdf[index]
+        return page.render(scale=width / page.get_width()).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+
+
 def write_proof(pdf_path: Path, png_path: Path, page_height: int = 360) -> Path:
     """Write the proof sheet of ``pdf_path`` as a PNG."""
     from .targets import atomic_output

@@ -10,10 +10,12 @@ timestamps (mimetype first, stored) so the same source gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from pathlib import Path
 
 from ebooklib import epub
+from PIL import ImageCms
 
 from .. import images
 from ..layouts import Layout
@@ -23,6 +25,9 @@ from ..render import BodyRenderer, Medium
 from . import atomic_output, build_time
 
 STYLESHEET = "styles/epub.css"
+PRINT_COVER = "images/cover.jpg"
+#: E-book stores ask for a cover about 1600 px wide (and 2400 high for a 2:3 page).
+COVER_WIDTH = 1600
 
 
 def image_href(image: Image) -> str:
@@ -43,8 +48,10 @@ EPUB_MEDIUM = Medium(
 )
 
 
-def make_book(publication: Publication, layout: Layout) -> epub.EpubBook:
-    """The EbookLib book: metadata, images, cover page, sections, navigation."""
+def make_book(publication: Publication, layout: Layout,
+              print_cover: bytes | None = None) -> epub.EpubBook:
+    """The EbookLib book: metadata, images, cover page, sections, navigation. The cover is
+    ``print_cover`` (a JPEG of the screen PDF's first page) when given, else the cover photo."""
     settings = publication.settings
     book = epub.EpubBook()
     book.set_identifier(settings.identifier)
@@ -76,13 +83,21 @@ def make_book(publication: Publication, layout: Layout) -> epub.EpubBook:
     renderer = BodyRenderer(EPUB_MEDIUM, publication.sections)
     context = dict(publication=publication, settings=settings, sections=publication.sections)
     spine: list = []
-    if publication.cover:
-        cover_item = items[publication.cover.path]
+    cover_item = None
+    if print_cover is not None:  # the brochure's own cover, so e-book and print share one design
+        cover_item = epub.EpubImage(uid="cover-image", file_name=PRINT_COVER,
+                                    media_type="image/jpeg", content=print_cover)
+        book.add_item(cover_item)
+        cover_alt = f"The cover of {settings.title}" + (
+            f", with a photograph: {publication.cover_alt}" if publication.cover else "")
+    elif publication.cover:
+        cover_item, cover_alt = items[publication.cover.path], publication.cover_alt
+    if cover_item is not None:
         cover_item.properties = ["cover-image"]
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
         cover = _document(book, "cover", "cover.xhtml", "Cover", settings.language, stylesheet,
-                          layout.render("epub/cover.xhtml", cover_url=image_href(publication.cover),
-                                        **context))
+                          layout.render("epub/cover.xhtml", cover_url=cover_item.file_name,
+                                        cover_alt=cover_alt, **context))
         spine.append(cover)
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": "Cover"})
 
@@ -136,16 +151,29 @@ def _inline_images(section: Section):
                 yield child
 
 
-def write_epub(publication: Publication, layout: Layout, path: Path) -> list[str]:
-    """Write the EPUB; returns warnings (none so far: EPUBCheck is the judge)."""
+def write_epub(publication: Publication, layout: Layout, path: Path,
+               print_pdf: Path | None = None) -> list[str]:
+    """Write the EPUB; its cover is the first page of ``print_pdf`` when that exists."""
     modified = build_time()
-    book = make_book(publication, layout)
+    print_cover = cover_from_pdf(print_pdf) if print_pdf and print_pdf.is_file() else None
+    book = make_book(publication, layout, print_cover)
     with atomic_output(path) as tmp:
         epub.write_epub(str(tmp), book, {"epub3_pages": False, "raise_exceptions": True,
                                          "mtime": modified.replace(tzinfo=None),
                                          "landmark_title": "Landmarks"})
         _repack(tmp, modified)
     return []
+
+
+def cover_from_pdf(pdf: Path) -> bytes:
+    """The first page of the screen PDF as a sRGB JPEG, COVER_WIDTH pixels wide."""
+    from ..proof import render_page
+
+    page = render_page(pdf, 0, width=COVER_WIDTH)
+    out = io.BytesIO()
+    page.save(out, "JPEG", quality=88, optimize=True, dpi=(150, 150),
+              icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    return out.getvalue()
 
 
 def _document(book, uid, file_name, title, language, stylesheet, content) -> epub.EpubHtml:

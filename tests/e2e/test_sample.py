@@ -152,8 +152,9 @@ def test_epub_images_are_sized_for_e_readers(sample):
     from PIL import Image
 
     with zipfile.ZipFile(output(sample, ".epub")) as epub:
-        names = [n for n in epub.namelist() if n.startswith("EPUB/images/")]
-        assert len(names) == 8  # the cover photo is also a figure: stored once
+        names = [n for n in epub.namelist()
+                 if n.startswith("EPUB/images/") and n != "EPUB/images/cover.jpg"]
+        assert len(names) == 8  # the figures; the cover (1600 px wide) is tested on its own
         for name in names:
             with Image.open(BytesIO(epub.read(name))) as image:
                 assert max(image.size) <= 2048 and image.width * image.height <= 4_000_000
@@ -211,3 +212,21 @@ def test_running_heads_and_folios_sit_on_the_outer_edge_and_skip_special_pages(s
             assert (foot_left, foot_right) == (str(number), ""), f"page {number}: folio not at left"
         else:
             assert (foot_left, foot_right) == ("", str(number)), f"page {number}: folio not at right"
+
+
+def test_the_epub_cover_is_the_print_cover(sample):
+    """Built together, the e-book's cover image is the screen PDF's first page, 1600 px wide."""
+    from io import BytesIO
+
+    from PIL import Image, ImageChops
+
+    from pressroom.proof import render_page
+
+    with zipfile.ZipFile(output(sample, ".epub")) as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        cover = Image.open(BytesIO(epub.read("EPUB/images/cover.jpg"))).convert("RGB")
+    assert 'href="images/cover.jpg" id="cover-image" media-type="image/jpeg" properties="cover-image"' in opf
+    assert cover.width == 1600 and 2200 < cover.height < 2400
+    page = render_page(output(sample, ".pdf"), 0, width=1600)
+    difference = ImageChops.difference(cover, page).convert("L")
+    assert sum(difference.histogram()[40:]) / (cover.width * cover.height) < 0.01
