@@ -13,6 +13,7 @@ from .manuscript import read_sections
 from .model import Publication
 
 TARGETS = ("pdf", "epub", "press")
+PAGINATION = Path(".cache") / "pagination.json"  # where the screen PDF's pages start (for the EPUB)
 
 
 @dataclass
@@ -42,18 +43,21 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         from .targets.pdf import write_pdf
         LOGGER.info("rendering the screen PDF")
         path = out / f"{slug}.pdf"
-        report.warnings += write_pdf(publication, layout, path)
+        report.warnings += write_pdf(publication, layout, path, pagination=out / PAGINATION)
         report.outputs.append(path)
         from .proof import write_proof
         report.outputs.append(write_proof(path, out / f"{slug}-proof.png"))
     if "epub" in targets:
+        from .pagination import load
         from .targets.epub import write_epub
         LOGGER.info("writing the EPUB")
         path = out / f"{slug}.epub"
         screen_pdf = out / f"{slug}.pdf"
         fresh = "pdf" in targets or _newer_than_sources(screen_pdf, source, layout)
+        pages_fresh = "pdf" in targets or _newer_than_sources(out / PAGINATION, source, layout)
         report.warnings += write_epub(publication, layout, path,
-                                      print_pdf=screen_pdf if fresh else None)
+                                      print_pdf=screen_pdf if fresh else None,
+                                      page_starts=load(out / PAGINATION) if pages_fresh else None)
         report.outputs.append(path)
     if "press" in targets:
         from .targets.press import write_press

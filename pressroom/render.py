@@ -7,11 +7,14 @@ receive the result; they own everything around it.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
-from typing import Callable
+from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
@@ -19,6 +22,28 @@ from markupsafe import Markup
 
 from .model import Figure, Image, Section
 from .manuscript import plain_text
+from .pagination import PageStart, alnum_count
+
+#: Top-level tokens that are a block without an opening/closing pair.
+LEAF_BLOCKS = {"hr", "fence", "code_block", "figure"}
+#: Stands for a page-break marker while a section renders (a private-use character: it survives
+#: escaping and is replaced by the marker afterwards).
+MARK = "\ue000"
+
+
+def block_ordinals(tokens: Sequence[Token]) -> dict[int, int]:
+    """Token index -> 1-based ordinal for every top-level block of a section body. Print and
+    EPUB number the same tokens, so ``data-block`` in print names a block of the EPUB."""
+    ordinals: dict[int, int] = {}
+    for index, token in enumerate(tokens):
+        if token.level == 0 and (token.nesting == 1 or token.type in LEAF_BLOCKS):
+            ordinals[index] = len(ordinals) + 1
+    return ordinals
+
+
+def pagebreak(page: int) -> str:
+    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{page}" '
+            f'aria-label="{page}"></span>')
 
 
 @dataclass(frozen=True)
@@ -29,27 +54,111 @@ class Medium:
     image_url: Callable[[Image], str]
     section_url: Callable[[Section], str]  # where a link to a whole section points
     anchor_url: Callable[[Section, str], str]  # where a link to #anchor in a section points
+    block_ids: bool = False  # write data-block="<section>/<n>" on top-level blocks (pagination)
 
 
 class BodyRenderer(RendererHTML):
     """markdown-it's HTML renderer with figures, footnotes and links for one medium."""
 
-    def __init__(self, medium: Medium, sections: list[Section]):
+    def __init__(self, medium: Medium, sections: list[Section],
+                 page_starts: Sequence[PageStart] = ()):
         super().__init__()
         self.medium = medium
         self.by_file = {section.file_name: section for section in sections}
         self.section: Section | None = None
         self._footnote_depth = 0
         self._quotes: list[bool] = []  # open blockquotes: is each a pull quote?
+        # EPUB page-break markers: block -> [(offset, page)], in order
+        self._starts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for start in sorted(page_starts, key=lambda start: start.page):
+            self._starts[start.block].append((start.offset, start.page))
+        self._pending: list[tuple[int, int]] = []  # the current block's markers still to place
+        self._placed: list[int] = []               # the pages of the MARKs written, in order
+        self._count = 0                            # letters and digits of the block so far
 
     def section_body(self, section: Section) -> Markup:
         self.section = section
         options = OptionsDict({"xhtmlOut": True, "breaks": False, "langPrefix": "language-",
                                "highlight": None})
-        html = self.render(section.tokens, options, {})
+        html = self._render_blocks(section, options)
         if self.medium.name == "epub" and section.footnotes:
             html += self._epub_footnotes(section, options)
+        if self._placed:
+            pages = iter(self._placed)
+            html = re.sub(MARK, lambda _: pagebreak(next(pages)), html)
+            self._placed = []
         return Markup(html)
+
+    # --- blocks: numbered in both media, page-break markers in the EPUB ---
+
+    def _render_blocks(self, section: Section, options) -> str:
+        """``render`` for a section body: each top-level block gets ``data-block`` in print and
+        its page-break markers in the EPUB."""
+        tokens, env, out = list(section.tokens), {}, []
+        ordinals = block_ordinals(tokens)
+        for index, token in enumerate(tokens):
+            if index in ordinals:
+                block = f"{section.id}/{ordinals[index]}"
+                if self.medium.block_ids:
+                    tokens[index] = token = token.copy(attrs={**token.attrs, "data-block": block})
+                elif self.medium.name == "epub":
+                    out.append(self._flush())          # markers a previous block did not place
+                    self._pending, self._count = list(self._starts.get(block, ())), 0
+                    out.append(self._marks_due())
+            if token.type == "inline":
+                out.append(self.renderInline(token.children, options, env))
+            elif token.type in self.rules:
+                out.append(self.rules[token.type](tokens, index, options, env))
+            else:
+                out.append(self.renderToken(tokens, index, options, env))
+        out.append(self._flush())
+        return "".join(out)
+
+    def _marks_due(self) -> str:
+        """MARKs for the pending markers whose offset the block has reached."""
+        due = 0
+        while self._pending and self._pending[0][0] <= self._count:
+            self._placed.append(self._pending.pop(0)[1])
+            due += 1
+        return MARK * due
+
+    def _flush(self) -> str:
+        self._count = 1 << 62
+        marks = self._marks_due()
+        self._count = 0
+        return marks
+
+    def _split(self, text: str) -> str:
+        """``text`` with a MARK before the letter or digit at each pending marker's offset."""
+        if not self._pending:
+            self._count += alnum_count(text)
+            return text
+        out = []
+        for char in text:
+            if char.isalnum():
+                out.append(self._marks_due())
+                self._count += 1
+            out.append(char)
+        return "".join(out)
+
+    def text(self, tokens, idx, options, env) -> str:
+        return escapeHtml(self._split(tokens[idx].content))
+
+    def code_inline(self, tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        return (f"<code{self.renderAttrs(token)}>"
+                f"{escapeHtml(self._split(token.content))}</code>")
+
+    def fence(self, tokens, idx, options, env) -> str:
+        return super().fence(self._split_content(tokens, idx), idx, options, env)
+
+    def code_block(self, tokens, idx, options, env) -> str:
+        return super().code_block(self._split_content(tokens, idx), idx, options, env)
+
+    def _split_content(self, tokens, idx):
+        tokens = list(tokens)
+        tokens[idx] = tokens[idx].copy(content=self._split(tokens[idx].content))
+        return tokens
 
     # --- figures and images ---
 
@@ -59,7 +168,9 @@ class BodyRenderer(RendererHTML):
         credit = f' <span class="credit">{escape(figure.credit)}</span>' if figure.credit else ""
         caption = (f'<figcaption><span class="caption">{escape(figure.caption)}</span>{credit}'
                    "</figcaption>") if figure.caption or credit else ""
-        return (f'<figure id="{escape(figure.id)}" class="{escape(classes)}">'
+        block = tokens[idx].attrs.get("data-block")
+        block = f' data-block="{escape(str(block))}"' if block else ""
+        return (f'<figure id="{escape(figure.id)}" class="{escape(classes)}"{block}>'
                 f'<img src="{escape(self.medium.image_url(figure.image))}" '
                 f'alt="{escape(figure.alt)}" width="{figure.image.width}" '
                 f'height="{figure.image.height}" />{caption}</figure>\n')
@@ -80,7 +191,10 @@ class BodyRenderer(RendererHTML):
         self._quotes.append("pull" in classes)
         if "pull" in classes:
             epub_type = ' epub:type="pullquote"' if self.medium.name == "epub" else ""
-            return f'<aside class="{escape(" ".join(classes))}"{epub_type} role="doc-pullquote">\n'
+            block = tokens[idx].attrs.get("data-block")
+            block = f' data-block="{escape(str(block))}"' if block else ""
+            return (f'<aside class="{escape(" ".join(classes))}"{epub_type}{block} '
+                    f'role="doc-pullquote">\n')
         return super().renderToken(tokens, idx, options, env)
 
     def blockquote_close(self, tokens: list[Token], idx: int, options, env) -> str:
@@ -101,7 +215,8 @@ class BodyRenderer(RendererHTML):
             self._footnote_depth -= 1
             return f'<span class="footnote" id="{note.id}">{body.strip()}</span>'
         ref_id = f"{note.id}-ref" + ("" if first else f"-{tokens[idx].meta['subId']}")
-        return (f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="{ref_id}" '
+        marks = MARK * self._split(str(note.number)).count(MARK)  # the number is text in print
+        return (f'{marks}<a class="noteref" epub:type="noteref" role="doc-noteref" id="{ref_id}" '
                 f'href="#{note.id}">{note.number}</a>')
 
     def paragraph_open(self, tokens, idx, options, env) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from html import escape
 from pathlib import Path
 
 from ebooklib import epub
@@ -21,6 +22,7 @@ from .. import images
 from ..layouts import Layout
 from ..manuscript import plain_text
 from ..model import Image, Publication, Section
+from ..pagination import PageStart
 from ..render import BodyRenderer, Medium
 from . import atomic_output, build_time
 
@@ -48,11 +50,14 @@ EPUB_MEDIUM = Medium(
 )
 
 
-def make_book(publication: Publication, layout: Layout,
-              print_cover: bytes | None = None) -> epub.EpubBook:
+def make_book(publication: Publication, layout: Layout, print_cover: bytes | None = None,
+              page_starts: list[PageStart] | None = None) -> epub.EpubBook:
     """The EbookLib book: metadata, images, cover page, sections, navigation. The cover is
-    ``print_cover`` (a JPEG of the screen PDF's first page) when given, else the cover photo."""
+    ``print_cover`` (a JPEG of the screen PDF's first page) when given, else the cover photo.
+    With ``page_starts`` (from the screen PDF), the sections carry the print edition's page
+    breaks; ``page_list`` then gives the nav's page list."""
     settings = publication.settings
+    page_starts = page_starts or []
     book = epub.EpubBook()
     book.set_identifier(settings.identifier)
     book.set_title(settings.title)
@@ -65,8 +70,11 @@ def make_book(publication: Publication, layout: Layout,
         if value:
             book.add_metadata("DC", name, value)
 
-    for prop, value in accessibility_metadata(publication):
+    for prop, value in accessibility_metadata(publication, page_list=bool(page_starts)):
         book.add_metadata(None, "meta", value, {"property": prop})
+    if page_starts:
+        book.add_metadata(None, "meta", page_break_source(publication),
+                          {"property": "pageBreakSource"})
 
     stylesheet = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                content=layout.path("epub.css").read_bytes())
@@ -80,7 +88,7 @@ def make_book(publication: Publication, layout: Layout,
         items[image.path] = item
         book.add_item(item)
 
-    renderer = BodyRenderer(EPUB_MEDIUM, publication.sections)
+    renderer = BodyRenderer(EPUB_MEDIUM, publication.sections, page_starts)
     context = dict(publication=publication, settings=settings, sections=publication.sections)
     spine: list = []
     cover_item = None
@@ -120,8 +128,23 @@ def make_book(publication: Publication, layout: Layout,
     return book
 
 
-def accessibility_metadata(publication: Publication) -> list[tuple[str, str]]:
-    """EPUB Accessibility 1.1 metadata, claiming only what is true of this book."""
+def page_break_source(publication: Publication) -> str:
+    """The edition the page breaks come from: the brochure's ISBN, else its title."""
+    settings = publication.settings
+    return settings.isbn or f"{settings.title}, print edition (PDF)"
+
+
+def page_list(publication: Publication, page_starts: list[PageStart]) -> list[tuple[int, str]]:
+    """``(page, href of its marker)`` for the nav's page list, in page order."""
+    sections = {section.id: section for section in publication.sections}
+    return [(start.page, f"{section_href(sections[start.block.split('/')[0]])}#page-{start.page}")
+            for start in sorted(page_starts, key=lambda start: start.page)]
+
+
+def accessibility_metadata(publication: Publication,
+                           page_list: bool = False) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 metadata, claiming only what is true of this book (``page_list``:
+    it has the print edition's page breaks and a page list)."""
     images = publication.images
     all_described = all(figure.alt for figure in publication.figures) and all(
         plain_text(token.children).strip()
@@ -135,8 +158,12 @@ def accessibility_metadata(publication: Publication) -> list[tuple[str, str]]:
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if images and all_described:
         features.insert(0, "alternativeText")
+    if page_list:
+        features += ["printPageNumbers", "pageNavigation"]
     summary = ("A reflowable EPUB with a navigable table of contents, landmarks, headings in "
                "reading order and footnotes linked both ways. ")
+    if page_list:
+        summary += "Page breaks and a page list follow the print edition. "
     summary += (f"All {len(images)} images have text alternatives." if images and all_described
                 else "Some images lack text alternatives." if images else "It has no images.")
     return (modes + [("schema:accessModeSufficient", mode) for mode in sufficient]
@@ -152,16 +179,18 @@ def _inline_images(section: Section):
 
 
 def write_epub(publication: Publication, layout: Layout, path: Path,
-               print_pdf: Path | None = None) -> list[str]:
-    """Write the EPUB; its cover is the first page of ``print_pdf`` when that exists."""
+               print_pdf: Path | None = None,
+               page_starts: list[PageStart] | None = None) -> list[str]:
+    """Write the EPUB; its cover is the first page of ``print_pdf`` when that exists, its page
+    breaks and page list those of the screen PDF when ``page_starts`` are given."""
     modified = build_time()
     print_cover = cover_from_pdf(print_pdf) if print_pdf and print_pdf.is_file() else None
-    book = make_book(publication, layout, print_cover)
+    book = make_book(publication, layout, print_cover, page_starts)
     with atomic_output(path) as tmp:
         epub.write_epub(str(tmp), book, {"epub3_pages": False, "raise_exceptions": True,
                                          "mtime": modified.replace(tzinfo=None),
                                          "landmark_title": "Landmarks"})
-        _repack(tmp, modified)
+        _repack(tmp, modified, page_list(publication, page_starts or []))
     return []
 
 
@@ -184,11 +213,15 @@ def _document(book, uid, file_name, title, language, stylesheet, content) -> epu
     return document
 
 
-def _repack(path: Path, when: dt.datetime) -> None:
-    """Rewrite the zip with fixed entry times, mimetype first and stored."""
+def _repack(path: Path, when: dt.datetime, pages: list[tuple[int, str]] = ()) -> None:
+    """Rewrite the zip with fixed entry times, mimetype first and stored, and the page list
+    (``pages``) in the nav document (EbookLib's own page list is unusable)."""
     stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    if pages:
+        entries = [(name, _with_page_list(data, pages) if name.endswith("/nav.xhtml") else data)
+                   for name, data in entries]
     entries.sort(key=lambda entry: entry[0] != "mimetype")
     with zipfile.ZipFile(path, "w") as target:
         for name, data in entries:
@@ -196,3 +229,13 @@ def _repack(path: Path, when: dt.datetime) -> None:
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, data, compresslevel=9)
+
+
+def _with_page_list(nav: bytes, pages: list[tuple[int, str]]) -> bytes:
+    """The nav document with a hidden ``page-list`` nav before ``</body>``."""
+    items = "".join(f'<li><a href="{escape(href)}">{page}</a></li>' for page, href in pages)
+    page_nav = f'<nav epub:type="page-list" hidden=""><ol>{items}</ol></nav>\n'
+    head, body_end, tail = nav.decode("utf-8").rpartition("</body>")
+    if not body_end:
+        raise ValueError("nav.xhtml has no </body>")
+    return (head + page_nav + body_end + tail).encode("utf-8")

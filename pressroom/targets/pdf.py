@@ -21,6 +21,7 @@ PRINT_MEDIUM = Medium(
     image_url=lambda image: image.path.as_uri(),
     section_url=lambda section: f"#{section.id}",
     anchor_url=lambda section, anchor: f"#{anchor}",
+    block_ids=True,
 )
 
 
@@ -69,11 +70,18 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     return document, warnings
 
 
-def write_pdf(publication: Publication, layout: Layout, path: Path) -> list[str]:
-    """Render and write the screen PDF (tagged PDF/UA-1); return the warnings."""
+def write_pdf(publication: Publication, layout: Layout, path: Path,
+              pagination: Path | None = None) -> list[str]:
+    """Render and write the screen PDF (tagged PDF/UA-1); return the warnings. With
+    ``pagination``, also write there where each page starts (``pagination.page_starts``), for
+    the EPUB's page list."""
+    from ..pagination import page_starts, save
+
     document, warnings = render(publication, layout)
     with engine_warnings() as writing, atomic_output(path) as tmp:
         document.write_pdf(tmp, pdf_variant="pdf/ua-1")
+    if pagination is not None:
+        save(page_starts(document), pagination)
     return warnings + writing
 
 

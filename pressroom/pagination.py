@@ -1,0 +1,79 @@
+"""Where each printed page starts, in the blocks of the section bodies.
+
+``page_starts(document)`` reads a rendered WeasyPrint ``Document``: for every page, the first text
+of the normal flow inside an element carrying ``data-block`` (which ``render.BodyRenderer`` writes
+in print) and how many letters and digits of that block came on earlier pages. The EPUB places its
+page-break markers from these, so "page 7" finds the same words in the e-book as in the brochure.
+Offsets count only ``str.isalnum()`` characters: spaces, hyphenation and soft hyphens differ
+between the two renderings, letters and digits do not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+#: Text WeasyPrint generates that has no counterpart in the EPUB (list numbers, CSS content).
+GENERATED = ("::before", "::after", "::marker")
+
+
+@dataclass(frozen=True)
+class PageStart:
+    page: int      # physical page number, 1-based, as the folios print it
+    block: str     # "<section-id>/<n>": the n-th top-level block of that section's body
+    offset: int    # letters and digits of the block printed on earlier pages
+
+
+def alnum_count(text: str) -> int:
+    return sum(1 for char in text if char.isalnum())
+
+
+def page_starts(document) -> list[PageStart]:
+    """One ``PageStart`` per page with body text, for a rendered WeasyPrint ``document``."""
+    seen: dict[str, int] = defaultdict(int)
+    starts = []
+    for number, page in enumerate(document.pages, 1):
+        first = None
+        for text, block in _flow_text(page._page_box):
+            if first is None:
+                first = PageStart(number, block, seen[block])
+            seen[block] += alnum_count(text)
+        if first is not None:
+            starts.append(first)
+    return starts
+
+
+def _flow_text(page_box):
+    """``(text, block)`` for the text boxes of a page's normal flow that lie inside a block: not
+    the margin boxes or the footnote area (the page box's other children), nor generated text."""
+    from weasyprint.formatting_structure import boxes
+
+    if not page_box.children:
+        return
+    stack = [(page_box.children[0], None)]
+    while stack:
+        box, block = stack.pop()
+        tag = box.element_tag or ""
+        if tag.endswith(GENERATED) or box.is_running():
+            continue
+        element = box.element
+        if element is not None and element.get("data-block"):
+            block = element.get("data-block")
+        if isinstance(box, boxes.TextBox):
+            if block is not None and alnum_count(box.text):
+                yield box.text, block
+            continue
+        stack.extend((child, block) for child in reversed(getattr(box, "children", ())))
+
+
+def save(starts: list[PageStart], path: Path) -> None:
+    from .targets import atomic_output
+
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps([asdict(start) for start in starts], indent=1), encoding="utf-8")
+
+
+def load(path: Path) -> list[PageStart]:
+    return [PageStart(**item) for item in json.loads(path.read_text(encoding="utf-8"))]
