@@ -52,12 +52,15 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         from .targets.epub import write_epub
         LOGGER.info("writing the EPUB")
         path = out / f"{slug}.epub"
-        screen_pdf = out / f"{slug}.pdf"
-        fresh = "pdf" in targets or _newer_than_sources(screen_pdf, source, layout)
-        pages_fresh = "pdf" in targets or _newer_than_sources(out / PAGINATION, source, layout)
+        screen_pdf, pagination = out / f"{slug}.pdf", out / PAGINATION
+        changed = None if "pdf" in targets else _last_source_change(source, layout)
+
+        def current(path: Path) -> bool:  # rendered in this build, or after the sources changed
+            return changed is None or (path.is_file() and path.stat().st_mtime >= changed)
+
         report.warnings += write_epub(publication, layout, path,
-                                      print_pdf=screen_pdf if fresh else None,
-                                      page_starts=load(out / PAGINATION) if pages_fresh else None)
+                                      print_pdf=screen_pdf if current(screen_pdf) else None,
+                                      page_starts=load(pagination) if current(pagination) else None)
         report.outputs.append(path)
     if "press" in targets:
         from .targets.press import write_press
@@ -69,11 +72,8 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
     return report
 
 
-def _newer_than_sources(output: Path, source: Path, layout: Layout) -> bool:
-    """Whether ``output`` exists and was written after every source and layout file changed."""
-    if not output.is_file():
-        return False
-    written = output.stat().st_mtime
+def _last_source_change(source: Path, layout: Layout) -> float:
+    """When a manuscript, image or layout file last changed (modification time)."""
     folders = [source / "manuscript", source / "images", *layout.folders]
-    return all(path.stat().st_mtime <= written for folder in folders if folder.is_dir()
-               for path in folder.rglob("*") if path.is_file())
+    return max((path.stat().st_mtime for folder in folders if folder.is_dir()
+                for path in folder.rglob("*") if path.is_file()), default=0.0)

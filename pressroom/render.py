@@ -168,8 +168,7 @@ class BodyRenderer(RendererHTML):
         credit = f' <span class="credit">{escape(figure.credit)}</span>' if figure.credit else ""
         caption = (f'<figcaption><span class="caption">{escape(figure.caption)}</span>{credit}'
                    "</figcaption>") if figure.caption or credit else ""
-        block = tokens[idx].attrs.get("data-block")
-        block = f' data-block="{escape(str(block))}"' if block else ""
+        block = _block_attribute(tokens[idx])
         return (f'<figure id="{escape(figure.id)}" class="{escape(classes)}"{block}>'
                 f'<img src="{escape(self.medium.image_url(figure.image))}" '
                 f'alt="{escape(figure.alt)}" width="{figure.image.width}" '
@@ -191,8 +190,7 @@ class BodyRenderer(RendererHTML):
         self._quotes.append("pull" in classes)
         if "pull" in classes:
             epub_type = ' epub:type="pullquote"' if self.medium.name == "epub" else ""
-            block = tokens[idx].attrs.get("data-block")
-            block = f' data-block="{escape(str(block))}"' if block else ""
+            block = _block_attribute(tokens[idx])
             return (f'<aside class="{escape(" ".join(classes))}"{epub_type}{block} '
                     f'role="doc-pullquote">\n')
         return super().renderToken(tokens, idx, options, env)
@@ -254,3 +252,9 @@ class BodyRenderer(RendererHTML):
                 tokens = list(tokens)  # the model is read-only: render a patched copy
                 tokens[idx] = token.copy(attrs={**token.attrs, "href": href})
         return super().renderToken(tokens, idx, options, env)
+
+
+def _block_attribute(token: Token) -> str:
+    """`` data-block="..."`` for elements the renderer writes by hand (figures, pull quotes)."""
+    block = token.attrs.get("data-block")
+    return f' data-block="{escape(str(block))}"' if block else ""
