@@ -15,9 +15,9 @@ test: setup
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/setup.sh
+$(VENV)/.installed: pyproject.toml package-lock.json scripts/setup.sh
 	scripts/setup.sh
 	@touch $@
 
 clean:
-	rm -rf $(VENV) output
+	rm -rf $(VENV) node_modules output

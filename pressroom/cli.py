@@ -30,9 +30,10 @@ def parser() -> argparse.ArgumentParser:
                     "earlier outputs untouched.")
     check_cmd = commands.add_parser(
         "check", help="check the outputs already built, as printers and retailers do",
-        description="Run the preflight on OUT/press/<slug>-press.pdf and EPUBCheck on "
-                    "OUT/<slug>.epub (whichever exist) and print their findings; exit 1 if a "
-                    "file would be refused.")
+        description="Run the preflight on OUT/press/<slug>-press.pdf, and EPUBCheck and "
+                    "DAISY Ace (when Node.js and Chromium are installed) on OUT/<slug>.epub "
+                    "(whichever exist), and print their findings; exit 1 if a file would be "
+                    "refused.")
     for command in (build_cmd, check_cmd):
         command.add_argument("--source", type=Path, default=REPOSITORY, metavar="DIR",
                              help="publication folder holding manuscript/ and images/ "
@@ -100,15 +101,23 @@ def check(source: Path, out: Path) -> int:
         print(report.to_text())
         failed |= bool(report.errors)
     if ebook.is_file():
-        from .ebookcheck import epubcheck
+        from .ebookcheck import AceUnavailable, ace, epubcheck
 
-        messages = epubcheck(ebook)
-        print(f"{'FAIL' if messages else 'PASS'}  {ebook.name} checked with EPUBCheck: "
-              f"{len(messages)} message{'s' * (len(messages) != 1)}")
-        for line in messages:
-            print(f"  {line}")
-        failed |= bool(messages)
+        failed |= _report(ebook, "EPUBCheck", "message", epubcheck(ebook))
+        try:
+            failed |= _report(ebook, "DAISY Ace", "violation", ace(ebook))
+        except AceUnavailable as why:
+            print(f"SKIP  {ebook.name} not checked for accessibility: {why}")
     return EXIT_PREFLIGHT if failed else EXIT_OK
+
+
+def _report(path: Path, checker: str, noun: str, findings: list[str]) -> bool:
+    """Print one checker's verdict and findings; True when there are findings."""
+    print(f"{'FAIL' if findings else 'PASS'}  {path.name} checked with {checker}: "
+          f"{len(findings)} {noun}{'s' * (len(findings) != 1)}")
+    for line in findings:
+        print(f"  {line}")
+    return bool(findings)
 
 
 def _size(path: Path) -> str:

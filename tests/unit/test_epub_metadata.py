@@ -11,6 +11,7 @@ from pressroom.targets.epub import accessibility_metadata
 
 
 def publication(tmp_path, body: str):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "manuscript").mkdir()
     (tmp_path / "images").mkdir()
     Image.new("RGB", (300, 200), "teal").save(tmp_path / "images" / "pic.jpg")
@@ -48,3 +49,21 @@ def test_a_text_only_book_is_textual_only(tmp_path):
     assert found["schema:accessMode"] == ["textual"]
     assert found["schema:accessModeSufficient"] == ["textual"]
     assert "alternativeText" not in found["schema:accessibilityFeature"]
+
+
+def test_conformance_is_claimed_only_when_every_image_is_described(tmp_path):
+    described = claims(publication(tmp_path / "a", '# A\n\n![A teal square.](pic.jpg "Teal")\n'))
+    assert described["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    undescribed = claims(publication(tmp_path / "b", "# A\n\nText with ![](pic.jpg) inside.\n"))
+    assert "dcterms:conformsTo" not in undescribed
+    assert "a11y:certifiedBy" not in undescribed
+
+
+def test_the_publisher_certifies_the_conformance(tmp_path):
+    pub = publication(tmp_path, "# A\n\nWords only.\n")
+    assert "a11y:certifiedBy" not in claims(pub)  # no publisher, no author: nobody to name
+    (tmp_path / "manuscript" / "publication.yaml").write_text(
+        "title: T\nlanguage: en\nauthors: [A. Writer]\npublisher: The Office\n")
+    pub = assemble(load_settings(tmp_path / "manuscript" / "publication.yaml"), tmp_path,
+                   read_sections(tmp_path))
+    assert claims(pub)["a11y:certifiedBy"] == ["The Office"]
