@@ -20,15 +20,27 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
+from .diagnostics import Problem
 from .model import Figure, Image, Section
 from .manuscript import plain_text
 from .pagination import PageStart, alnum_count
+from .sanitise import Close, Open, Piece, Raw, sanitise
 
 #: Top-level tokens that are a block without an opening/closing pair.
 LEAF_BLOCKS = {"hr", "fence", "code_block", "figure"}
 #: Stands for a page-break marker while a section renders (a private-use character: it survives
-#: escaping and is replaced by the marker afterwards).
+#: escaping and is replaced by the marker afterwards; removed from the manuscript's own text).
 MARK = "\ue000"
+#: Link targets a reader can follow from a book; other schemes (``ftp:``, ``data:``, ``file:``,
+#: ``javascript:`` that markdown-it already refuses...) leave the text without a link.
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+#: Attributes that Markdown's ``{key=value}`` syntax may not set: scripts, styles (they could
+#: load URLs), other URL-valued attributes, and namespaced names (``xml:base``, ``xmlns:x``).
+_UNSAFE_ATTRIBUTE = re.compile(
+    r"^(on.*|style|srcset|srcdoc|action|formaction|background|poster|ping|longdesc|cite|data|"
+    r"codebase|manifest|lowsrc|dynsrc|xlink:href|.*:.*)$", re.I)
+_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_TABLE_ALIGN = re.compile(r"^text-align:(left|center|right)$")
 
 
 def block_ordinals(tokens: Sequence[Token]) -> dict[int, int]:
@@ -75,6 +87,20 @@ class BodyRenderer(RendererHTML):
         self._pending: list[tuple[int, int]] = []  # the current block's markers still to place
         self._placed: list[int] = []               # the pages of the MARKs written, in order
         self._count = 0                            # letters and digits of the block so far
+        self._line: int | None = None              # the manuscript line being rendered
+        self._unlinked: list[bool] = []            # open links: was the <a> left out?
+        self._problems: dict[tuple, Problem] = {}  # what was removed from the source, once each
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What the renderer removed from the manuscript (raw HTML, unsafe attributes, links
+        no reader can follow), with file and line: build warnings."""
+        return list(self._problems.values())
+
+    def _warn(self, message: str, line: int | None = None) -> None:
+        source = self.section.source if self.section is not None else None
+        problem = Problem(message, source, line if line is not None else self._line)
+        self._problems.setdefault((problem.file, problem.line, message), problem)
 
     def section_body(self, section: Section) -> Markup:
         self.section = section
@@ -94,25 +120,83 @@ class BodyRenderer(RendererHTML):
     def _render_blocks(self, section: Section, options) -> str:
         """``render`` for a section body: each top-level block gets ``data-block`` in print and
         its page-break markers in the EPUB."""
-        tokens, env, out = list(section.tokens), {}, []
+        tokens, env, parts = list(section.tokens), {}, []
         ordinals = block_ordinals(tokens)
         for index, token in enumerate(tokens):
+            if token.map:
+                self._line = token.map[0] + 1
             if index in ordinals:
                 block = f"{section.id}/{ordinals[index]}"
                 if self.medium.block_ids:
                     tokens[index] = token = token.copy(attrs={**token.attrs, "data-block": block})
                 elif self.medium.name == "epub":
-                    out.append(self._flush())          # markers a previous block did not place
+                    parts.append(self._flush())        # markers a previous block did not place
                     self._pending, self._count = list(self._starts.get(block, ())), 0
-                    out.append(self._marks_due())
-            if token.type == "inline":
-                out.append(self.renderInline(token.children, options, env))
-            elif token.type in self.rules:
-                out.append(self.rules[token.type](tokens, index, options, env))
-            else:
-                out.append(self.renderToken(tokens, index, options, env))
-        out.append(self._flush())
-        return "".join(out)
+                    parts.append(self._marks_due())
+            parts.append(self._part(tokens, index, options, env))
+        parts.append(self._flush())
+        return self._assemble(parts, inline=False)
+
+    def render(self, tokens, options, env) -> str:
+        """A footnote's body. Its raw HTML may be phrasing only: in print the note is set
+        inside the paragraph that calls it."""
+        parts = []
+        for index, token in enumerate(tokens):
+            if token.map:
+                self._line = token.map[0] + 1
+            parts.append(self._part(tokens, index, options, env))
+        return self._assemble(parts, inline=True)
+
+    def renderInline(self, tokens, options, env) -> str:
+        """An inline token's children (a paragraph's, a heading's...); the line of each is
+        counted, for warnings; raw HTML among them is sanitised with them."""
+        gone = _inside_removed_html(tokens)
+        parts, start = [], self._line
+        line = start
+        for index, token in enumerate(tokens):
+            self._line = line
+            parts.append(Piece("") if index in gone else self._part(tokens, index, options, env))
+            if line is not None:  # the line of each child: count the line breaks before it
+                line += (token.type in ("softbreak", "hardbreak")) + (
+                    token.content.count("\n") if token.type == "html_inline" else 0)
+        self._line = start
+        return self._assemble(parts, inline=True)
+
+    def _part(self, tokens, index: int, options, env):
+        """One token as a part for the sanitiser: raw HTML, or the renderer's own output."""
+        token = tokens[index]
+        if token.type in ("html_block", "html_inline"):
+            return Raw(token.content, self._line)
+        if token.type == "inline":
+            html = self.renderInline(token.children or [], options, env)
+        elif token.type in self.rules:
+            html = self.rules[token.type](tokens, index, options, env)
+        else:
+            html = self.renderToken(tokens, index, options, env)
+        if token.nesting == 1:
+            return Open(html)
+        if token.nesting == -1:
+            return Close(html)
+        return Piece(html, block=token.type in LEAF_BLOCKS or (token.block
+                                                                and token.type != "inline"))
+
+    def _assemble(self, parts: list, inline: bool) -> str:
+        """The parts as one string; raw HTML among them sanitised (sanitise.py), and each
+        removal a warning. Page-break markers inside removed content are kept, after it."""
+        if not any(isinstance(part, Raw) for part in parts):
+            return "".join(_html(part) for part in parts)
+        result = sanitise(parts, inline)
+        for line, message in result.findings:
+            self._warn(message, line)
+        lost = "".join(MARK * _html(parts[index]).count(MARK) for index in result.dropped)
+        return result.html + lost
+
+    def html_block(self, tokens, idx, options, env) -> str:
+        """Raw HTML, never as it is (only reached outside ``_render_blocks`` and ``render``)."""
+        return self._assemble([Raw(tokens[idx].content, self._line)], inline=False)
+
+    def html_inline(self, tokens, idx, options, env) -> str:
+        return self._assemble([Raw(tokens[idx].content, self._line)], inline=True)
 
     def _marks_due(self) -> str:
         """MARKs for the pending markers whose offset the block has reached."""
@@ -129,7 +213,9 @@ class BodyRenderer(RendererHTML):
         return marks
 
     def _split(self, text: str) -> str:
-        """``text`` with a MARK before the letter or digit at each pending marker's offset."""
+        """``text`` with a MARK before the letter or digit at each pending marker's offset (any
+        MARK the manuscript itself holds is dropped)."""
+        text = text.replace(MARK, "")
         if not self._pending:
             self._count += alnum_count(text)
             return text
@@ -140,6 +226,29 @@ class BodyRenderer(RendererHTML):
                 self._count += 1
             out.append(char)
         return "".join(out)
+
+    def renderAttrs(self, token: Token) -> str:
+        """A token's attributes, without those Markdown's ``{key=value}`` may not set."""
+        return "".join(f' {escapeHtml(key)}="{escapeHtml(str(value))}"'
+                       for key, value in self._safe_attributes(token).items())
+
+    def _safe_attributes(self, token: Token) -> dict:
+        safe = {}
+        for key, value in token.attrs.items():
+            key = str(key)
+            if (token.type in ("th_open", "td_open") and key == "style"
+                    and _TABLE_ALIGN.match(str(value))):
+                safe[key] = str(value)  # markdown-it's own column alignment
+                continue
+            if not _ATTRIBUTE_NAME.match(key) or _UNSAFE_ATTRIBUTE.match(key):
+                why = ("a book cannot run scripts" if key.lower().startswith("on") else
+                       "style it through a class ({.name}) in the layout's CSS"
+                       if key.lower() == "style" else "it is not allowed in a publication")
+                self._warn(f"attribute '{key}' removed from a Markdown {{...}} attribute list; "
+                           f"{why}")
+                continue
+            safe[key] = str(value).replace(MARK, "")
+        return safe
 
     def text(self, tokens, idx, options, env) -> str:
         return escapeHtml(self._split(tokens[idx].content))
@@ -165,22 +274,23 @@ class BodyRenderer(RendererHTML):
     def figure(self, tokens: list[Token], idx: int, options, env) -> str:
         figure: Figure = tokens[idx].meta["figure"]
         classes = " ".join(("figure",) + figure.classes)
-        credit = f' <span class="credit">{escape(figure.credit)}</span>' if figure.credit else ""
-        caption = (f'<figcaption><span class="caption">{escape(figure.caption)}</span>{credit}'
-                   "</figcaption>") if figure.caption or credit else ""
+        credit = (f' <span class="credit">{escape(_plain(figure.credit))}</span>'
+                  if figure.credit else "")
+        caption = (f'<figcaption><span class="caption">{escape(_plain(figure.caption))}</span>'
+                   f"{credit}</figcaption>") if figure.caption or credit else ""
         block = _block_attribute(tokens[idx])
         return (f'<figure id="{escape(figure.id)}" class="{escape(classes)}"{block}>'
                 f'<img src="{escape(self.medium.image_url(figure.image))}" '
-                f'alt="{escape(figure.alt)}" width="{figure.image.width}" '
+                f'alt="{escape(_plain(figure.alt))}" width="{figure.image.width}" '
                 f'height="{figure.image.height}" />{caption}</figure>\n')
 
     def image(self, tokens: list[Token], idx: int, options, env) -> str:
         token = tokens[idx]
         image: Image | None = token.meta.get("image")
         src = self.medium.image_url(image) if image else ""
-        attrs = "".join(f' {escape(k)}="{escape(str(v))}"' for k, v in token.attrs.items()
-                        if k not in ("src", "alt"))
-        return (f'<img src="{escape(src)}" alt="{escape(plain_text(token.children))}"'
+        attrs = "".join(f' {escape(k)}="{escape(v)}"'
+                        for k, v in self._safe_attributes(token).items() if k not in ("src", "alt"))
+        return (f'<img src="{escape(src)}" alt="{escape(_plain(_alt_text(token.children)))}"'
                 f"{attrs} />")
 
     # --- pull quotes: {.pull} above a blockquote ---
@@ -209,7 +319,9 @@ class BodyRenderer(RendererHTML):
             if not first:  # a second reference to the same note points at its number
                 return f'<a class="footnote-again" href="#{note.id}">{note.number}</a>'
             self._footnote_depth += 1
+            line = self._line  # an inline note ^[...] has no lines of its own: the caller's
             body = self.render(note.tokens, options, env)
+            self._line = line
             self._footnote_depth -= 1
             return f'<span class="footnote" id="{note.id}">{body.strip()}</span>'
         ref_id = f"{note.id}-ref" + ("" if first else f"-{tokens[idx].meta['subId']}")
@@ -230,6 +342,7 @@ class BodyRenderer(RendererHTML):
     def _epub_footnotes(self, section: Section, options) -> str:
         notes = []
         for note in sorted(section.footnotes.values(), key=lambda n: n.number):
+            self._line = None
             body = self.render(note.tokens, options, {})
             back = (f' <a class="noteback" href="#{note.id}-ref" role="doc-backlink" '
                     f'aria-label="Back to text">\u21a9\ufe0e</a>')
@@ -244,6 +357,14 @@ class BodyRenderer(RendererHTML):
         token = tokens[idx]
         href = str(token.attrs.get("href", ""))
         parts = urlsplit(href)
+        if parts.scheme.lower() not in LINK_SCHEMES and (parts.scheme or parts.netloc):
+            # markdown-it has already refused javascript:, vbscript:, file: and most data:
+            self._warn(f"link to '{href[:60]}' removed (its text kept); a book links to web "
+                       "(https://), mail (mailto:) or phone (tel:) addresses, or to a section "
+                       "(02-section.md#id)")
+            self._unlinked.append(True)
+            return ""
+        self._unlinked.append(False)
         if not parts.scheme and not parts.netloc:
             target = self.by_file.get(parts.path.rsplit("/", 1)[-1]) if parts.path else self.section
             if target is not None:
@@ -252,6 +373,53 @@ class BodyRenderer(RendererHTML):
                 tokens = list(tokens)  # the model is read-only: render a patched copy
                 tokens[idx] = token.copy(attrs={**token.attrs, "href": href})
         return super().renderToken(tokens, idx, options, env)
+
+    def link_close(self, tokens: list[Token], idx: int, options, env) -> str:
+        if self._unlinked and self._unlinked.pop():
+            return ""
+        return super().renderToken(tokens, idx, options, env)
+
+
+def source_warnings(sections: list[Section]) -> list[str]:
+    """What rendering removes from the manuscript (raw HTML outside the allowed set, unsafe
+    ``{...}`` attributes, links no reader can follow), one warning each with file and line.
+    The same for every medium, so a build reports them once."""
+    medium = Medium(name="print", image_url=lambda image: image.name,
+                    section_url=lambda section: f"#{section.id}",
+                    anchor_url=lambda section, anchor: f"#{anchor}")
+    renderer = BodyRenderer(medium, sections)
+    for section in sections:
+        renderer.section_body(section)
+    order = {section.source: number for number, section in enumerate(sections)}
+    return [str(problem) for problem in sorted(
+        renderer.problems, key=lambda p: (order.get(p.file, -1), p.line or 0))]
+
+
+def _inside_removed_html(tokens) -> set[int]:
+    """The children of an inline token that end up inside removed raw HTML
+    (``<script>*x*</script>``). They are not rendered at all, so their letters do not count
+    towards the EPUB's page-break offsets: print never shows them."""
+    if not any(token.type == "html_inline" for token in tokens):
+        return set()
+    probe = [Raw(token.content) if token.type == "html_inline" else Open("<i>")
+             if token.nesting == 1 else Close("</i>") if token.nesting == -1 else Piece("")
+             for token in tokens]
+    return set(sanitise(probe, inline=True, report=False).dropped)
+
+
+def _html(part) -> str:
+    return part if isinstance(part, str) else part.html
+
+
+def _alt_text(tokens) -> str:
+    """An image description as alt text: raw HTML in it is text there, as markdown-it has it."""
+    return "".join(token.content if token.type == "html_inline" else plain_text([token])
+                   for token in tokens or [])
+
+
+def _plain(text: str) -> str:
+    """Text from the manuscript for an attribute or a caption: without page-break stand-ins."""
+    return text.replace(MARK, "")
 
 
 def _block_attribute(token: Token) -> str:

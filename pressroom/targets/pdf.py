@@ -7,14 +7,16 @@ the publication. WeasyPrint may read only files inside the publication and its l
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..diagnostics import Problem, SourceError
 from ..imprint import isbn_barcode
-from ..layouts import Layout
+from ..layouts import BUILTIN, Layout
 from ..model import Publication
 from ..render import BodyRenderer, Medium
-from . import atomic_output, build_time
+from . import atomic_output, build_time, stable_pdf
 
 PRINT_MEDIUM = Medium(
     name="print",
@@ -30,12 +32,19 @@ def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_
     """The one HTML document the layout makes of the whole publication (press files: with the
     bleed and their own image variants)."""
     renderer = BodyRenderer(medium, publication.sections)
-    return layout.render("print.html", publication=publication, settings=publication.settings,
+    html = layout.render("print.html", publication=publication, settings=publication.settings,
                          sections=publication.sections, body=renderer.section_body,
                          modified=build_time(), bleed_mm=bleed_mm,
                          barcode_url=isbn_barcode(publication.settings.isbn)
                          if publication.settings.isbn else None,
                          cover_url=medium.image_url(publication.cover) if publication.cover else None)
+    return html.translate(LINE_SEPARATORS)
+
+
+#: Unicode's line and paragraph separators (and NEL) as spaces: WeasyPrint 70 stops with an
+#: AssertionError on a U+2029 in running text (Pango breaks the paragraph there). Not as line
+#: ends: a space and a line end closing a footnote ("P \x85") trip the same assertion.
+LINE_SEPARATORS = dict.fromkeys((0x85, 0x2028, 0x2029), " ")
 
 
 def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
@@ -52,10 +61,17 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
     from weasyprint.text.fonts import FontConfiguration
 
-    from ..pagecheck import check_pages, font_face_families
+    from ..pagecheck import block_sources, check_pages, font_face_families
 
     fetcher = source_fetcher(publication.root, layout, readable)
+    fetcher.refused = []
     stylesheet = layout.path("print.css")
+    allowed = allowed_folders(publication.root, readable)
+    for css in (stylesheet, *stylesheets):
+        if not isinstance(css, str) and readable_file(Path(css), layout, allowed) is None:
+            raise SourceError(Problem(f"{Path(css).name} is a link to a file outside the "
+                                      "publication; copy the file itself into this folder",
+                                      Path(css).parent))
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     with engine_warnings() as warnings:
         html = HTML(string=print_html(publication, layout, medium, bleed_mm),
@@ -64,9 +80,13 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
             CSS(string=css, url_fetcher=fetcher, font_config=fonts) if isinstance(css, str)
             else CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts)
             for css in (stylesheet, *stylesheets)], font_config=fonts)
+    # What the fetcher refused, where WeasyPrint's own warning does not say it (fonts)
+    warnings += [why for url, why in dict(fetcher.refused).items()
+                 if not any(url in warning for warning in warnings)]
     if check:
         families = font_face_families(stylesheet.read_text(encoding="utf-8"))
-        warnings += [finding.message for finding in check_pages(document, families)]
+        warnings += [finding.message for finding in check_pages(document, families,
+                                                                block_sources(publication))]
     return document, warnings
 
 
@@ -80,6 +100,7 @@ def write_pdf(publication: Publication, layout: Layout, path: Path,
     document, warnings = render(publication, layout)
     with engine_warnings() as writing, atomic_output(path) as tmp:
         document.write_pdf(tmp, pdf_variant="pdf/ua-1")
+        stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies
     if pagination is not None:
         save(page_starts(document), pagination)
     return warnings + writing
@@ -88,25 +109,72 @@ def write_pdf(publication: Publication, layout: Layout, path: Path,
 def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = ()):
     """A WeasyPrint URL fetcher that reads ``data:`` URLs, files inside the publication, the
     layout's files (falling back along the layout's folders) and ``readable`` folders, and
-    nothing else."""
+    nothing else: no network, and no file that only a link (a symlink, ``..``) leads to from
+    inside. What it refuses, WeasyPrint reports as a warning that names the URL."""
     from weasyprint.urls import URLFetcher
 
-    allowed = [folder.resolve() for folder in (root, *readable)]
+    allowed = allowed_folders(root, readable)
 
     class SourceFetcher(URLFetcher):
+        refused: list[tuple[str, str]] = []  # (url, why), for the warnings
+
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
-            if parts.scheme == "data":
+            scheme = parts.scheme.lower()
+            if scheme == "data":
                 return super().fetch(url, headers)
-            if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                inside = any(path.is_relative_to(folder) for folder in allowed)
-                found = layout.locate(path) or (path if inside else None)
-                if found is not None and found.is_file():
+            if scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path))
+                found = readable_file(path, layout, allowed)
+                if found is not None:
                     return super().fetch(found.as_uri(), headers)
-            raise ValueError(f"not fetched (outside the publication and its layout): {url}")
+                located = _located(path, layout)
+                inside = any(Path(os.path.normpath(place)).is_relative_to(folder)
+                             for place in (path, located) if place is not None
+                             for folder in allowed)  # named inside; a link leads out
+                shown = f"{url} ({located})" if located not in (None, path) else url
+                why = (f"refused {shown}: it is a link to a file outside the publication, or "
+                       "not a regular file; copy the file itself into the layout's folder"
+                       if inside else f"refused {url}: only files inside the publication and "
+                       "its layout are read; copy the file into the layout's folder and refer "
+                       "to it by a relative path")
+            else:
+                why = (f"refused {url}: a build never uses the network; copy the file into "
+                       "the layout's folder and refer to it by a relative path")
+            self.refused.append((url, why))
+            raise ValueError(why)
 
     return SourceFetcher(allowed_protocols=("file", "data"))
+
+
+def allowed_folders(root: Path, readable: tuple[Path, ...] = ()) -> list[Path]:
+    """The folders a render may read: the publication (its own layouts too), the built-in
+    layouts and ``readable``. A layout folder that is a link to elsewhere is not among them."""
+    return [folder.resolve() for folder in (root, BUILTIN, *readable)]
+
+
+def readable_file(path: Path, layout: Layout, allowed: list[Path]) -> Path | None:
+    """The regular file ``path`` names (through the layout's fallback folders), when it really
+    lies inside ``allowed``, links followed; otherwise None (devices, pipes, folders, files
+    outside, a link pointing outside)."""
+    candidate = _located(path, layout)
+    try:
+        real = candidate.resolve() if candidate is not None else None
+    except (OSError, RuntimeError):  # a link loop, an unreadable folder
+        return None
+    if real is None or not any(real.is_relative_to(folder) for folder in allowed):
+        return None
+    return real if real.is_file() else None
+
+
+def _located(path: Path, layout: Layout) -> Path | None:
+    """The file a render asks for as ``path``: through the layout's folders (a source's own
+    file before the built-in one), links not yet followed."""
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return layout.locate(path) or path
 
 
 class engine_warnings:

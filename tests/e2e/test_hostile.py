@@ -1,0 +1,429 @@
+"""Hostile input: a manuscript or a layout that tries to read files outside the publication,
+to reach the network, or to smuggle scripts into the book.
+
+Every build here runs ``publish.py build`` in-process while an audit hook records each file
+Python opens, and while a local HTTP server counts the requests that reach it, so "nothing
+is read" and "nothing is fetched" are observed, not assumed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+import threading
+import urllib.request
+import xml.etree.ElementTree as ET
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+
+import pikepdf
+import pypdfium2
+import pytest
+from PIL import Image
+
+from pressroom.cli import main
+from pressroom.ebookcheck import epubcheck
+from pressroom.layouts import BUILTIN
+
+SETTINGS = "title: Hostile Ground\nlanguage: en\n"
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
+                   "ALL_PROXY", "no_proxy", "NO_PROXY")
+
+# ---------- Watching what the build opens ----------
+
+_opened: list[str] | None = None
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and _opened is not None and isinstance(args[0], (str, bytes, os.PathLike)):
+        _opened.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)  # permanent for the process; records only inside opened_files()
+
+
+@contextlib.contextmanager
+def opened_files():
+    """The paths Python opens (builtins.open, io.open, os.open) inside the block."""
+    global _opened
+    _opened = []
+    try:
+        yield _opened
+    finally:
+        _opened = None
+
+
+def read_any(opened: list[str], forbidden: set[Path]) -> list[str]:
+    """The opened paths that are (or lead by links to) one of ``forbidden``."""
+    found = []
+    for name in opened:
+        try:
+            real = Path(name).resolve()
+        except (OSError, RuntimeError):
+            continue
+        if real in forbidden or Path(name) in forbidden:
+            found.append(name)
+    return found
+
+
+# ---------- A publication, a server, a build ----------
+
+def photo(path: Path, size=(2400, 1600)) -> Path:
+    """A photo-like JPEG, large enough for the press preflight."""
+    gradient = Image.linear_gradient("L").resize(size)
+    Image.merge("RGB", (gradient, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+                        Image.new("L", size, 90))).save(path, quality=80)
+    return path
+
+
+@pytest.fixture
+def pub(tmp_path) -> Path:
+    """A minimal valid publication: settings, one section (written by each test), a photo."""
+    source = tmp_path / "source"
+    (source / "manuscript").mkdir(parents=True)
+    (source / "images").mkdir()
+    (source / "manuscript" / "publication.yaml").write_text(SETTINGS, encoding="utf-8")
+    photo(source / "images" / "boats.jpg")
+    return source
+
+
+def section(source: Path, body: str) -> None:
+    (source / "manuscript" / "01-x.md").write_text(f"# Hostile ground\n\n{body}",
+                                                   encoding="utf-8")
+
+
+def own_layout(source: Path, print_css_before: str = "", print_css_after: str = "",
+               **files: str) -> Path:
+    """``layouts/brochure/`` in the source: the built-in print.css with rules before and after
+    it, and other files (``epub_css="..."`` for epub.css)."""
+    folder = source / "layouts" / "brochure"
+    folder.mkdir(parents=True, exist_ok=True)
+    css = (BUILTIN / "brochure" / "print.css").read_text(encoding="utf-8")
+    (folder / "print.css").write_text(print_css_before + css + print_css_after, encoding="utf-8")
+    for name, text in files.items():
+        (folder / name.replace("_", ".")).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def server(monkeypatch):
+    """A local HTTP server that counts every request: ``server.url``, ``server.requests``."""
+    for name in PROXY_VARIABLES:  # a proxy would hide a request from this server
+        monkeypatch.delenv(name, raising=False)
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(f"{self.command} {self.path}")
+            body = b"body { color: red }"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_HEAD = do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    # the counter works: a request that does arrive is counted
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    assert opener.open(f"{url}/canary", timeout=5).read() == b"body { color: red }"
+    assert requests == ["GET /canary"]
+    requests.clear()
+    yield SimpleNamespace(url=url, requests=requests)
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def run(source: Path, target: str = "all") -> tuple[int, list[str]]:
+    """``publish.py build`` in-process, from the source folder (so messages name
+    ``manuscript/...``): the exit code and the lines printed on stderr."""
+    err = io.StringIO()
+    cwd = Path.cwd()
+    os.chdir(source)
+    try:
+        with contextlib.redirect_stderr(err):
+            code = main(["build", "--source", str(source), "--out", str(source / "output"),
+                         "--target", target, "-q"])
+    finally:
+        os.chdir(cwd)
+    return code, err.getvalue().splitlines()
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(path))
+
+
+def pdf_uris(path: Path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        return [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A]
+
+
+# ---------- Image references that lead outside ----------
+
+OUTSIDE_CASES = [
+    ("../x.jpg", "is outside images/"),
+    ("/etc/passwd", "is outside images/"),
+    ("{outside}", "is outside images/"),                 # a real image outside the publication
+    ("link.jpg", "is outside images/"),                  # images/link.jpg -> that image
+    ("/dev/urandom", "is outside images/"),
+    ("{server}/x.png", "is a URL"),
+    ("images/../../x.jpg", "is outside images/"),
+    ("%2e%2e/%2e%2e/outside.jpg", "is outside images/"),
+]
+
+
+@pytest.mark.parametrize("reference, problem", OUTSIDE_CASES,
+                         ids=[case[0] for case in OUTSIDE_CASES])
+def test_an_image_outside_the_publication_is_an_error_and_never_read(pub, tmp_path, server,
+                                                                     reference, problem):
+    outside = photo(tmp_path / "outside.jpg", size=(300, 200))
+    inside_but_not_images = photo(pub / "x.jpg", size=(300, 200))
+    (pub / "images" / "link.jpg").symlink_to(outside)
+    reference = reference.format(outside=outside, server=server.url)
+    section(pub, f"Boats come in at dawn.\n\n![A view.]({reference} \"A view\")\n")
+    forbidden = {outside, inside_but_not_images, Path("/etc/passwd"), Path("/dev/urandom")}
+    with opened_files() as opened:
+        code, lines = run(pub)
+    assert code == 2, lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: manuscript/01-x.md:5: image '{reference}' {problem}")
+    assert read_any(opened, forbidden) == []
+    assert server.requests == []
+    assert not (pub / "output").exists()
+
+
+def test_a_file_url_image_is_an_error(pub):
+    section(pub, "![Hosts.](file:///etc/hosts)\n")
+    with opened_files() as opened:
+        code, lines = run(pub, target="epub")
+    assert code == 2 and lines[0].startswith("error: manuscript/01-x.md:3: image 'file:///etc/hosts' is a URL")
+    assert read_any(opened, {Path("/etc/hosts")}) == []
+
+
+def test_a_file_url_link_is_never_read_nor_linked(pub):
+    section(pub, "See [hosts](file:///etc/hosts).\n")
+    with opened_files() as opened:
+        code, lines = run(pub, target="pdf")
+    assert code == 0, lines
+    assert read_any(opened, {Path("/etc/hosts")}) == []
+    pdf = pub / "output" / "hostile-ground.pdf"
+    assert "[hosts](file:///etc/hosts)" in pdf_text(pdf)  # shown as text, not a link
+    assert not any(uri.startswith("file:") for uri in pdf_uris(pdf))
+
+
+# ---------- The publication's own layout ----------
+
+def test_layout_css_reads_nothing_outside_and_fetches_nothing(pub, server):
+    section(pub, "Boats come in at dawn. *Fish* are sold at six.\n")
+    climb = "../" * 30
+    folder = own_layout(
+        pub,
+        print_css_before=(f"@import url({server.url}/import.css);\n"
+                          "@import url(file:///etc/hosts);\n"
+                          f"@import url({climb}etc/passwd);\n"),
+        print_css_after=(f"\n@font-face {{ font-family: Remote; src: url({server.url}/f.woff); }}\n"
+                         "@font-face { font-family: Linked; src: url(fonts/linked.woff); }\n"
+                         "h1 { font-family: Remote, Linked, var(--font-display); }\n"
+                         "body { background: url(file:///etc/hosts); }\n"
+                         "p { background-image: url(/dev/urandom); }\n"
+                         f"em {{ background-image: url({server.url}/bg.png); }}\n"))
+    (folder / "fonts").mkdir()
+    (folder / "fonts" / "linked.woff").symlink_to("/etc/passwd")
+    with opened_files() as opened:
+        code, lines = run(pub)
+    assert code == 0, lines
+    assert read_any(opened, {Path("/etc/passwd"), Path("/etc/hosts"), Path("/dev/urandom")}) == []
+    assert server.requests == []
+    warnings = "\n".join(lines)
+    for refused in (f"refused {server.url}/import.css: a build never uses the network",
+                    "refused file:///etc/hosts: only files inside the publication",
+                    "refused file:///etc/passwd: only files inside the publication",
+                    f"refused {server.url}/f.woff: a build never uses the network",
+                    f"refused {(folder / 'fonts' / 'linked.woff').as_uri()} (/etc/passwd): it is "
+                    "a link to a file outside the publication",
+                    "refused file:///dev/urandom",
+                    f"refused {server.url}/bg.png: a build never uses the network"):
+        assert refused in warnings
+    assert all(line.startswith("warning: ") for line in lines), lines
+    assert (pub / "output" / "hostile-ground.pdf").is_file()
+    assert (pub / "output" / "press" / "hostile-ground-press.pdf").is_file()
+
+
+def test_a_layout_file_overriding_a_built_in_one_may_not_link_outside(pub):
+    section(pub, "Boats come in at dawn.\n")
+    fonts = pub / "layouts" / "brochure" / "fonts"  # the built-in print.css asks for this font
+    fonts.mkdir(parents=True)
+    (fonts / "CharisSIL-Regular.ttf").symlink_to("/etc/passwd")
+    with opened_files() as opened:
+        code, lines = run(pub, target="pdf")
+    assert code == 0, lines
+    assert read_any(opened, {Path("/etc/passwd")}) == []
+    assert any("CharisSIL-Regular.ttf" in line and "it is a link to a file outside the "
+               "publication" in line for line in lines), lines
+
+
+def test_a_layout_stylesheet_that_links_outside_is_an_error(pub, tmp_path):
+    section(pub, "Boats come in at dawn.\n")
+    elsewhere = tmp_path / "elsewhere.css"
+    elsewhere.write_text("body { color: red }", encoding="utf-8")
+    folder = pub / "layouts" / "brochure"
+    folder.mkdir(parents=True)
+    (folder / "print.css").symlink_to(elsewhere)
+    with opened_files() as opened:
+        code, lines = run(pub, target="pdf")
+    assert code == 2, lines
+    assert lines == ["error: layouts/brochure/print.css: is a link to a file outside the "
+                     "layout; copy the file into the layout folder"]
+    assert read_any(opened, {elsewhere}) == []
+
+
+# ---------- The network, every way at once ----------
+
+def test_no_build_reaches_the_network(pub, server):
+    url = server.url
+    section(pub, f"""\
+A [Markdown link]({url}/link) and an autolink <{url}/autolink>.
+
+Raw: <img src="{url}/raw.png" alt="x"> <span style="background: url({url}/style.png)">s</span>
+<a href="{url}/a">a</a> <q cite="{url}/cite">q</q> <embed src="{url}/embed.swf">
+<script src="{url}/script.js"></script>
+
+<link rel="stylesheet" href="{url}/link.css">
+<style>@import url({url}/style-import.css); p {{ background: url({url}/style-bg.png) }}</style>
+<iframe src="{url}/iframe"></iframe>
+<object data="{url}/object"></object>
+<video src="{url}/video.mp4" poster="{url}/poster.png"></video>
+<audio src="{url}/audio.mp3"></audio>
+<picture><source srcset="{url}/source.png"><img src="{url}/picture.png" alt="p"></picture>
+<svg><image href="{url}/svg.png"/></svg>
+<form action="{url}/form"><input type="image" src="{url}/input.png"></form>
+<base href="{url}/">
+
+{{style="background: url({url}/attribute.png)"}}
+A paragraph with a Markdown attribute.
+
+![Boats in a harbour at dawn.](boats.jpg "The harbour")
+""")
+    own_layout(pub,
+               print_css_before=f"@import url({url}/print-import.css);\n",
+               print_css_after=(f"\n@font-face {{ font-family: Remote; src: url({url}/f.woff2) "
+                                f"format('woff2'), url({url}/f.ttf); }}\n"
+                                "h1 { font-family: Remote, var(--font-display); }\n"
+                                f"body {{ background: url({url}/print-bg.png); }}\n"
+                                f"li::marker {{ content: url({url}/marker.png); }}\n"),
+               press_css=f"@import url({url}/press-import.css);\n"
+                         f"body {{ background: url({url}/press-bg.png); }}\n",
+               epub_css=(BUILTIN / "brochure" / "epub.css").read_text(encoding="utf-8")
+               + f"\nbody {{ background: url({url}/epub-bg.png); }}\n")
+    code, lines = run(pub)
+    assert code == 0, lines
+    assert server.requests == []
+    assert {path.name for path in (pub / "output").iterdir()} >= {
+        "hostile-ground.pdf", "hostile-ground.epub", "press"}
+
+
+# ---------- Scripts in the book ----------
+
+HOSTILE = """\
+Water is H<sub>2</sub>O; the <abbr title="United Nations">UN</abbr> met<sup>2</sup>.
+
+Click <span onclick="alert('ONCLICKCONTENT')" class="note">here</span>
+<script>document.write("SCRIPTCONTENT")</script> now.
+
+<script>
+alert("SCRIPTBLOCKCONTENT")
+</script>
+
+<style>
+body::after { content: "STYLECONTENT" }
+</style>
+
+<div class="box" lang="fr" onmouseover="alert(1)">
+
+Un *paragraphe* dans une boîte.
+
+</div>
+
+<table>
+<tr><th scope="col">Year</th><th scope="col">Catch</th></tr>
+<tr><td>2024</td><td>1&nbsp;200&nbsp;t</td></tr>
+</table>
+
+<svg><text>SVGCONTENT</text><script>alert("SVGSCRIPTCONTENT")</script></svg>
+<iframe srcdoc="<script>alert('IFRAMECONTENT')</script>">IFRAMECONTENT</iframe>
+<math><mi>MATHCONTENT</mi></math>
+
+A [script link](javascript:alert('JSLINK')), a [data link](data:text/html,DATALINK),
+a <a href="javascript:alert('RAWJS')">raw link</a> and <a href="https://example.org/">another</a>.
+
+![Boats in a harbour at dawn.](boats.jpg "The harbour"){onerror="alert('IMGERROR')"}
+
+Text with a note.[^n]
+
+[^n]: The note, with <sup>sup</sup>, <script>alert("NOTESCRIPT")</script> and <b>bold</b>.
+"""
+SECRETS = ("ONCLICKCONTENT", "SCRIPTCONTENT", "SCRIPTBLOCKCONTENT", "STYLECONTENT", "SVGCONTENT",
+           "SVGSCRIPTCONTENT", "IFRAMECONTENT", "MATHCONTENT", "RAWJS", "IMGERROR", "NOTESCRIPT")
+
+
+def test_hostile_raw_html_is_sanitised_in_every_output(pub):
+    section(pub, HOSTILE)
+    code, lines = run(pub)
+    assert code == 0, lines
+    out = pub / "output"
+
+    with zipfile.ZipFile(out / "hostile-ground.epub") as epub:
+        documents = {name: epub.read(name).decode("utf-8") for name in epub.namelist()
+                     if name.endswith((".xhtml", ".opf", ".ncx", ".css"))}
+    body = documents["EPUB/x.xhtml"]
+    root = ET.fromstring(body.encode("utf-8"))
+    names = [element.tag.split("}")[-1] for element in root.iter()]
+    for name in ("script", "style", "svg", "iframe", "math", "object"):
+        assert name not in names
+    for text in documents.values():
+        for secret in SECRETS:
+            assert secret not in text
+        assert not re.search(r"\son[a-z]+=", text)
+        assert "javascript:" not in text.lower().replace("[script link](javascript:", "")
+    assert "H<sub>2</sub>O" in body and '<abbr title="United Nations">UN</abbr>' in body
+    assert '<span class="note">here</span>' in body
+    assert re.search(r'<div class="box" lang="fr">\s*<p>Un <em>paragraphe</em>', body)
+    assert '<th scope="col">Year</th>' in body and "1\u00a0200\u00a0t" in body
+    assert '<a href="https://example.org/">' not in body and "another" in body
+    assert epubcheck(out / "hostile-ground.epub") == []
+
+    for pdf in (out / "hostile-ground.pdf", out / "press" / "hostile-ground-press.pdf"):
+        text = pdf_text(pdf)
+        for secret in SECRETS:
+            assert secret not in text
+        assert "H2O" in text.replace("\r", "").replace("\n", "") or "H2" in text
+        assert "Un paragraphe dans une boîte." in text
+        assert not any(uri.lower().startswith(("javascript:", "file:", "data:"))
+                       for uri in pdf_uris(pdf))
+
+    warnings = [line for line in lines if line.startswith("warning: manuscript/01-x.md:")]
+    for expected in ("01-x.md:5: attribute 'onclick' removed from raw HTML <span>",
+                     "01-x.md:6: raw HTML <script> removed with its content",
+                     "01-x.md:8: raw HTML <script> removed with its content",
+                     "01-x.md:12: raw HTML <style> removed with its content",
+                     "01-x.md:16: attribute 'onmouseover' removed from raw HTML <div>",
+                     "01-x.md:27: raw HTML <svg> removed with its content",
+                     "01-x.md:28: raw HTML <iframe> removed with its content",
+                     "01-x.md:29: raw HTML <math> removed with its content",
+                     "01-x.md:32: raw HTML <a> removed (its text kept)",
+                     "01-x.md:38: raw HTML <script> removed with its content"):
+        assert any(expected in warning for warning in warnings), (expected, warnings)
