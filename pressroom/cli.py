@@ -10,6 +10,7 @@ from pathlib import Path
 from .build import TARGETS, build
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
                           display_path)
+from .targets import Interrupted, interruptible
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--out", type=Path, default=None, metavar="DIR",
                              help="where outputs go (default: output/ in the source folder)")
         command.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="treat every warning (page checks, engine warnings, removed "
+                                "HTML) as an error: exit 2")
     build_cmd.add_argument("--target", choices=(*TARGETS, "all"), default="all",
                            help="pdf: the designers' screen PDF and its proof sheet; epub: the "
                                 "e-book; press: PDF/X press files, imposed sheets, preflight "
@@ -54,13 +58,25 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("%(message)s"))
     LOGGER.addHandler(handler)
     LOGGER.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    try:
+        return run(args)
+    finally:
+        LOGGER.removeHandler(handler)  # main() may run many times in one process (tests)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out a parsed command; the exit code."""
     source = args.source.resolve()
     out = (args.out or source / "output").resolve()
     try:
-        if args.command == "check":
-            return check(source, out)
-        targets = TARGETS if args.target == "all" else (args.target,)
-        report = build(source, out, targets)
+        with interruptible():  # SIGTERM and SIGHUP unwind like Ctrl-C: no temporary file stays
+            if args.command == "check":
+                return check(source, out)
+            targets = TARGETS if args.target == "all" else (args.target,)
+            report = build(source, out, targets)
+    except KeyboardInterrupt as stop:
+        print("interrupted; unfinished outputs were left unchanged", file=sys.stderr)
+        return stop.exit_code if isinstance(stop, Interrupted) else 130
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -69,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{display_path(Path(error.filename))}: " if error.filename else ""
         print(f"error: {where}{error.strerror or error}; check the folder's permissions and "
               "free space", file=sys.stderr)
+        return EXIT_USER_ERROR
+    if args.strict and report.warnings:
+        for warning in report.warnings:
+            print(f"error: {warning}", file=sys.stderr)
+        print(f"error: --strict: {len(report.warnings)} warning"
+              f"{'s' * (len(report.warnings) != 1)} above; fix them or build without --strict",
+              file=sys.stderr)
         return EXIT_USER_ERROR
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -115,6 +115,22 @@ def jpeg_is_inverted(data: bytes) -> bool:
         return image.mode == "CMYK" and "adobe" in image.info
 
 
+#: The creation date written into the sRGB profile embedded in images (LittleCMS writes the time
+#: of the call, so the same image would get different bytes in every build).
+SRGB_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+@lru_cache(maxsize=1)
+def srgb_icc() -> bytes:
+    """The sRGB ICC profile to embed in images, the same bytes in every build: LittleCMS's
+    built-in sRGB with a fixed creation date (header bytes 24-35; the profile ID stays zero)."""
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    data[24:36] = b"".join(value.to_bytes(2, "big") for value in SRGB_DATE)
+    if any(data[84:100]):  # an MD5 profile ID would cover the date: drop it (it is optional)
+        data[84:100] = bytes(16)
+    return bytes(data)
+
+
 _ICC: dict[str, bytes] = {}  # embedded profiles by digest, for the cached transforms
 
 

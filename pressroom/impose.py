@@ -67,7 +67,7 @@ def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
                 if marks:
                     mark_page(page, slug(f"sheet {sheet} {side} · pages {left} | {right}"),
                               outline, colour_space, folds=[width])
-        out.save(target)
+        out.save(target, deterministic_id=True)  # /ID from the content: same source, same bytes
 
 
 def _sheet(out: pikepdf.Pdf, left_form, right_form, left_boxes: tuple[Rect, Rect],

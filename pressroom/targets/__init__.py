@@ -4,29 +4,219 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
+import re
+import signal
 import tempfile
+import threading
 from pathlib import Path
+
+#: The signals that stop a build cleanly (every temporary file removed), as Ctrl-C does.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal (SIGINT, SIGTERM, SIGHUP) arrived during a build. A KeyboardInterrupt, so
+    it unwinds like Ctrl-C and runs every ``finally``; ``exit_code`` is 128 + the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+_deferred = threading.local()  # .depth: inside uninterruptible(); .pending: a signal held back
+
+
+@contextlib.contextmanager
+def interruptible():
+    """Within the block, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` in the main thread.
+
+    Python's default for SIGTERM and SIGHUP ends the process at once, leaving every temporary
+    ``.part`` file behind; raised as an exception, they unwind through ``atomic_output``, which
+    removes its file. Renaming an output into place and removing a temporary file are not
+    interrupted (see :func:`uninterruptible`). Outside the main thread this does nothing (Python
+    only lets the main thread set signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        if getattr(_deferred, "depth", 0):
+            _deferred.pending = signum
+            return
+        raise Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def uninterruptible():
+    """A stop signal that arrives within the block is raised when it ends (under
+    :func:`interruptible`), so a rename or a clean-up is never left half done."""
+    _deferred.depth = getattr(_deferred, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferred.depth -= 1
+        pending = getattr(_deferred, "pending", None)
+        if pending is not None and _deferred.depth == 0:
+            _deferred.pending = None
+            raise Interrupted(pending)
 
 
 @contextlib.contextmanager
 def atomic_output(path: Path):
     """Yield a temporary path beside ``path``; rename it into place only if the block succeeds.
 
-    An error (or a kill) part-way leaves the previous output untouched and no half file.
+    An error, Ctrl-C or a stop signal (see :func:`interruptible`) part-way leaves the previous
+    output untouched and no half file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
+    with staged_outputs() as staging:
+        yield staging(path)
+
+
+class Staging:
+    """Outputs that belong together, each written to a temporary file beside its place: see
+    :func:`staged_outputs`. ``staging(path)`` gives the temporary path for ``path``."""
+
+    def __init__(self):
+        self.files: dict[Path, Path] = {}  # final path -> temporary path, in order of staging
+
+    def __call__(self, path: Path) -> Path:
+        if path not in self.files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with uninterruptible():  # the temporary file is always known, so always removed
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                           dir=path.parent)
+                os.close(fd)
+                self.files[path] = Path(tmp)
+        return self.files[path]
+
+
+@contextlib.contextmanager
+def staged_outputs():
+    """Yield a :class:`Staging`: outputs that must match one another (a press PDF, its imposed
+    sheets, the preflight report and the job ticket with their checksums) are written to
+    temporary files, then renamed into place together when the block succeeds, with no stop
+    signal in between (see :func:`uninterruptible`). On an error or a stop, none is: every
+    previous output stays as it was, and still matches the others."""
+    staging = Staging()
     try:
-        yield Path(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        yield staging
+        with uninterruptible():
+            umask = os.umask(0)
+            os.umask(umask)
+            for path, tmp in staging.files.items():
+                os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 -> what a new file would get
+                os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        with uninterruptible():
+            for tmp in staging.files.values():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+
+
+#: WeasyPrint names an image resource after the MD5 of its URL ("/i" + 32 hex digits + 1 when
+#: interpolated, else 0), so the names hold the folder the image was read from: the press
+#: variants' <out>/.cache/press, the source folder in the screen PDF.
+WEASYPRINT_IMAGE = re.compile(rb"/i[0-9a-f]{32}[01](?![^\s/\[\]<>(){}%])")
+
+
+def stable_image_names(pdf) -> None:
+    """Rename WeasyPrint's image resources in a ``pikepdf.Pdf`` after their content (``/Im`` + a
+    SHA-256 prefix), in the resources and content streams of pages, forms and tiling patterns:
+    the file no longer depends on where the source or the output folder is."""
+    import zlib
+
+    import pikepdf
+
+    renames: dict[bytes, bytes] = {}
+    owners, seen = [], set()
+
+    def visit(owner, resources, page: bool = False) -> None:
+        key = owner.objgen if owner.objgen != (0, 0) else id(owner)
+        if key in seen:
+            return
+        seen.add(key)
+        owners.append((owner, page))
+        if not isinstance(resources, pikepdf.Dictionary):
+            return
+        xobjects = resources.get("/XObject")
+        for name, xobject in list(xobjects.items()) if xobjects is not None else ():
+            if xobject.get("/Subtype") == pikepdf.Name.Image and \
+                    WEASYPRINT_IMAGE.fullmatch(name.encode("ascii", "replace")):
+                old = name.encode("ascii")
+                if old not in renames:
+                    renames[old] = _content_name(xobject, name[-1])
+                del xobjects[name]
+                xobjects[renames[old].decode("ascii")] = xobject
+            elif xobject.get("/Subtype") == pikepdf.Name.Form:
+                visit(xobject, xobject.get("/Resources"))
+        for pattern in (resources.get("/Pattern") or {}).values():
+            if pattern.get("/PatternType") == 1:
+                visit(pattern, pattern.get("/Resources"))
+
+    for page in pdf.pages:
+        node, resources = page.obj, page.obj.get("/Resources")
+        while resources is None and "/Parent" in node:  # inherited from the page tree
+            node = node.Parent
+            resources = node.get("/Resources")
+        visit(page.obj, resources, page=True)
+    if not renames:
+        return
+
+    def rename(match: re.Match) -> bytes:
+        return renames.get(match.group(0), match.group(0))
+
+    for owner, page in owners:
+        if not page:
+            data = owner.read_bytes()
+            new = WEASYPRINT_IMAGE.sub(rename, data)
+            if new != data:
+                owner.write(zlib.compress(new), filter=pikepdf.Name.FlateDecode)
+            continue
+        contents = owner.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        data = b"\n".join(stream.read_bytes() for stream in streams if stream is not None)
+        new = WEASYPRINT_IMAGE.sub(rename, data)
+        if new != data:
+            owner.Contents = pdf.make_stream(zlib.compress(new), Filter=pikepdf.Name.FlateDecode)
+
+
+def _content_name(image, interpolate: str) -> bytes:
+    """``/Im`` + a digest of the image's data, size, colour and soft mask + WeasyPrint's flag."""
+    import pikepdf
+
+    digest = hashlib.sha256(image.read_raw_bytes())
+    for key in ("/Width", "/Height", "/BitsPerComponent", "/ColorSpace", "/Decode", "/SMask"):
+        value = image.get(key)
+        digest.update(key.encode())
+        digest.update(value.read_raw_bytes() if isinstance(value, pikepdf.Stream)
+                      else repr(value).encode())
+    return f"/Im{digest.hexdigest()[:24]}{interpolate}".encode("ascii")
+
+
+def stable_pdf(path: Path) -> None:
+    """Rewrite a PDF WeasyPrint wrote so that the same source gives the same bytes wherever it
+    lies: images named after their content, the /ID made from the finished content."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        stable_image_names(pdf)
+        if "/ID" in pdf.trailer:  # WeasyPrint's hashes the file it wrote; qpdf would keep half
+            del pdf.trailer["/ID"]
+        pdf.save(path, deterministic_id=True)
 
 
 def build_time() -> dt.datetime:

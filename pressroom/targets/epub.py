@@ -10,15 +10,17 @@ timestamps (mimetype first, stored) so the same source gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import re
 import zipfile
 from html import escape
 from pathlib import Path
 
 from ebooklib import epub
-from PIL import ImageCms
 
 from .. import images
+from ..colour import srgb_icc
 from ..layouts import Layout
 from ..manuscript import plain_text
 from ..model import Image, Publication, Section
@@ -35,9 +37,15 @@ COVER_WIDTH = 1600
 
 
 def image_href(image: Image) -> str:
-    """Where an image lives inside the package."""
+    """Where an image lives inside the package: its name in ASCII letters, digits and hyphens
+    (spaces and other characters trouble older reading systems), made unique by a hash of the
+    original name when it had to change."""
     ext = "png" if image.format in ("PNG", "GIF") or image.mode in ("RGBA", "LA") else "jpg"
-    return f"images/{image.path.stem}.{ext}"
+    stem = image.path.stem
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
+    if safe != stem:
+        safe = f"{safe or 'image'}-{hashlib.sha1(stem.encode()).hexdigest()[:8]}"
+    return f"images/{safe}.{ext}"
 
 
 def section_href(section: Section) -> str:
@@ -85,7 +93,7 @@ def make_book(publication: Publication, layout: Layout, print_cover: bytes | Non
     items = {}
     for image in publication.images:
         data, media_type = images.ereader_variant(image)
-        item = epub.EpubImage(uid=f"img-{image.path.stem}", file_name=image_href(image),
+        item = epub.EpubImage(uid=f"img-{Path(image_href(image)).stem}", file_name=image_href(image),
                               media_type=media_type, content=data)
         items[image.path] = item
         book.add_item(item)
@@ -212,7 +220,7 @@ def cover_from_pdf(pdf: Path) -> bytes:
     page = render_page(pdf, 0, width=COVER_WIDTH)
     out = io.BytesIO()
     page.save(out, "JPEG", quality=88, optimize=True, dpi=(150, 150),
-              icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+              icc_profile=srgb_icc())  # fixed bytes: a fresh profile carries the time
     return out.getvalue()
 
 
@@ -232,9 +240,8 @@ def _repack(path: Path, when: dt.datetime, language: str,
     stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    if pages:
-        entries = [(name, _with_page_list(data, pages) if name.endswith("/nav.xhtml") else data)
-                   for name, data in entries]
+    entries = [(name, _nav(data, pages) if name.endswith("/nav.xhtml") else data)
+               for name, data in entries]
     entries = [(name, _with_package_language(data, language) if name.endswith(".opf") else data)
                for name, data in entries]
     entries.sort(key=lambda entry: entry[0] != "mimetype")
@@ -246,8 +253,13 @@ def _repack(path: Path, when: dt.datetime, language: str,
             target.writestr(info, data, compresslevel=9)
 
 
-def _with_page_list(nav: bytes, pages: list[tuple[int, str]]) -> bytes:
-    """The nav document with a hidden ``page-list`` nav before ``</body>``."""
+def _nav(nav: bytes, pages: list[tuple[int, str]]) -> bytes:
+    """The nav document with its landmarks hidden (they are for reading systems; the contents
+    page shows only the contents) and, with ``pages``, a hidden ``page-list`` before
+    ``</body>``."""
+    nav = nav.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="">')
+    if not pages:
+        return nav
     items = "".join(f'<li><a href="{escape(href)}">{page}</a></li>' for page, href in pages)
     page_nav = f'<nav epub:type="page-list" hidden=""><ol>{items}</ol></nav>\n'
     head, body_end, tail = nav.decode("utf-8").rpartition("</body>")

@@ -9,8 +9,11 @@ report that proves the file, and the job ticket a printer reads.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from ..marks import add_marks
 from ..model import Image, Publication
 from ..preflight import Report, preflight
 from ..render import Medium
-from . import atomic_output, build_time
+from . import Staging, atomic_output, build_time, stable_image_names, staged_outputs
 from .pdf import PRINT_MEDIUM, render
 
 #: The CMYK characterisation every press file targets, and where a layout keeps its profile.
@@ -65,35 +68,41 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
 
     press_pdf = folder / f"{slug}-press.pdf"
     font = layout.path(MARKS_FONT)
-    with atomic_output(press_pdf) as tmp:
+    # The press files are renamed into place together: a stop part-way never leaves a job
+    # ticket or a preflight report that describes another press PDF than the one beside it.
+    with staged_outputs() as staging:
+        tmp = staging(press_pdf)
         document.write_pdf(tmp, pdf_variant=press.profile)
         with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
             added = pad_for_binding(pdf, press.binding)
             if added:
                 result.warnings.append(
-                    f"{press_pdf.name}: added {added} blank page{'s' * (added > 1)} before the back "
-                    f"cover to make {len(pdf.pages)} pages, a multiple of "
+                    f"{press_pdf.name}: added {added} blank page{'s' * (added > 1)} before the "
+                    f"back cover to make {len(pdf.pages)} pages, a multiple of "
                     f"{PAGE_MULTIPLE[press.binding]} for {press.binding} binding")
             convert_pdf_to_cmyk(pdf, profile, press.ink_limit)
+            stable_image_names(pdf)
+            stable_document_id(pdf, settings.identifier)
             name_output_intent(pdf, profile, press.profile)
             total = len(pdf.pages)
             if press.marks:
                 add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font)
             save(pdf, tmp, press.profile)
-    result.outputs.append(press_pdf)
+        result.outputs.append(press_pdf)
 
-    if press.binding == "saddle-stitch":
-        imposed = folder / f"{slug}-imposed.pdf"
-        with atomic_output(imposed) as tmp:
-            impose_saddle_stitch(press_pdf, tmp, marks=press.marks, font=font,
+        if press.binding == "saddle-stitch":
+            imposed = folder / f"{slug}-imposed.pdf"
+            impose_saddle_stitch(tmp, staging(imposed), marks=press.marks, font=font,
                                  slug=lambda sheet: slug_line(publication, sheet))
-        result.outputs.append(imposed)
+            result.outputs.append(imposed)
 
-    report = preflight(press_pdf, press.profile, press.binding, press.bleed_mm,
-                       image_names(publication, variants))
-    result.preflight = report
-    result.outputs += write_reports(report, folder, slug)
-    result.outputs.append(write_job_ticket(publication, folder, press_pdf, result.outputs, report))
+        report = preflight(tmp, press.profile, press.binding, press.bleed_mm,
+                           image_names(publication, variants))
+        report.file = press_pdf.name  # not the temporary file's
+        result.preflight = report
+        result.outputs += write_reports(report, folder, slug, staging)
+        result.outputs.append(write_job_ticket(publication, folder, press_pdf, result.outputs,
+                                               report, staging))
     return result
 
 
@@ -159,8 +168,25 @@ def name_output_intent(pdf: pikepdf.Pdf, profile: Path, variant: str) -> None:
     pdf.docinfo["/Trapped"] = pikepdf.Name("/False")
 
 
+def stable_document_id(pdf: pikepdf.Pdf, identifier: str) -> None:
+    """WeasyPrint writes a random xmpMM:DocumentID into PDF/X-4 metadata; the publication's own
+    (a UUID derived from its identifier) names the same document in every build."""
+    metadata = pdf.Root.get("/Metadata")
+    if not isinstance(metadata, pikepdf.Stream):
+        return
+    document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#press')}".encode()
+    data = metadata.read_bytes()
+    new = re.sub(rb"xmp\.did:[0-9A-Fa-f-]+", document_id, data)
+    if new != data:
+        metadata.write(new)
+
+
 def save(pdf: pikepdf.Pdf, path: Path, variant: str) -> None:
-    """X-1a:2003 is PDF 1.4: no object or cross-reference streams."""
+    """X-1a:2003 is PDF 1.4: no object or cross-reference streams. The /ID is made from the
+    finished content (qpdf keeps the first half of an existing one, and WeasyPrint's hashes the
+    file it wrote, which named the images after their paths)."""
+    if "/ID" in pdf.trailer:
+        del pdf.trailer["/ID"]
     if variant == "pdf/x-1a":
         pdf.save(path, force_version="1.4", object_stream_mode=pikepdf.ObjectStreamMode.disable,
                  deterministic_id=True)
@@ -176,21 +202,28 @@ def slug_line(publication: Publication, where: str) -> str:
     return "  ·  ".join(part for part in parts if part)
 
 
-def write_reports(report: Report, folder: Path, slug: str) -> list[Path]:
+def write_reports(report: Report, folder: Path, slug: str,
+                  staging: Staging | None = None) -> list[Path]:
+    """The preflight report as JSON and text (with ``staging``, as staged outputs)."""
     paths = []
     for suffix, text in (("json", report.to_json()), ("txt", report.to_text())):
         path = folder / f"{slug}-preflight.{suffix}"
-        with atomic_output(path) as tmp:
+        with _output(path, staging) as tmp:
             tmp.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
 
 
 def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, files: list[Path],
-                     report: Report) -> Path:
-    """What a printer reads first: the job's specification and the files' checksums."""
+                     report: Report, staging: Staging | None = None) -> Path:
+    """What a printer reads first: the job's specification and the files' checksums (with
+    ``staging``, of the staged files, and the ticket staged with them)."""
     settings, press = publication.settings, publication.settings.print
-    with pikepdf.open(press_pdf) as pdf:
+
+    def written(path: Path) -> Path:  # where the file's bytes are now
+        return staging.files.get(path, path) if staging is not None else path
+
+    with pikepdf.open(written(press_pdf)) as pdf:
         pages = len(pdf.pages)
     ticket = {
         "title": settings.title, "publisher": settings.publisher, "identifier": settings.identifier,
@@ -203,10 +236,21 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
         "marks": press.marks,
         "preflight": {"passed": not report.errors, "errors": len(report.errors),
                       "warnings": len([f for f in report.findings if f.level == "warning"])},
-        "files": [{"name": path.name, "bytes": path.stat().st_size,
-                   "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in files],
+        "files": [{"name": path.name, "bytes": written(path).stat().st_size,
+                   "sha256": hashlib.sha256(written(path).read_bytes()).hexdigest()}
+                  for path in files],
     }
     path = folder / f"{publication.settings.slug}-job.json"
-    with atomic_output(path) as tmp:
+    with _output(path, staging) as tmp:
         tmp.write_text(json.dumps(ticket, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def _output(path: Path, staging: Staging | None):
+    """Where to write ``path``: its staged temporary file, or else through atomic_output."""
+    if staging is not None:
+        yield staging(path)
+    else:
+        with atomic_output(path) as tmp:
+            yield tmp
