@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from . import images
 from .config import Settings
@@ -18,12 +18,14 @@ RESERVED_IDS = {"cover", "nav"}
 def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publication:
     """Number body sections and figures, check ids are unique, inspect the cover image."""
     problems: list[Problem] = []
-    for section_id, count in Counter(s.id for s in sections).items():
-        if count > 1:
-            files = ", ".join(s.file_name for s in sections if s.id == section_id)
-            problems.append(Problem(f"section id '{section_id}' is used by {files}; give each "
-                                    "section its own 'id:' in front matter",
-                                    sections[0].source.parent))
+    first: dict[str, Section] = {}
+    for section in sections:
+        if section.id in first:
+            problems.append(Problem(
+                f"section id '{section.id}' is already used by {first[section.id].file_name}; "
+                "give this section its own 'id:' in front matter", section.source,
+                section.id_line))
+        first.setdefault(section.id, section)
     for section in sections:
         if section.id in RESERVED_IDS:
             problems.append(Problem(f"section id '{section.id}' is reserved for the layout; set "
@@ -41,6 +43,8 @@ def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publica
                                     "{#fig-...} id", section.source, figure.line))
         seen[figure.id] = section
 
+    problems += _broken_links(sections)
+
     cover = None
     if settings.cover_image:
         yaml_file = root / "manuscript" / "publication.yaml"
@@ -52,3 +56,32 @@ def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publica
     if problems:
         raise SourceError(problems)
     return Publication(settings=settings, root=root, sections=sections, cover=cover)
+
+
+def _broken_links(sections: list[Section]) -> list[Problem]:
+    """Links inside the publication that lead nowhere: ``#id`` or ``file.md#id`` naming no
+    section file or no id in that section, or a relative link to a file that is not a section
+    (outputs cannot carry other files). Web and mail addresses are not checked."""
+    by_file = {section.file_name: section for section in sections}
+    ids = {section.id: section.anchors() for section in sections}
+    problems = []
+    for section in sections:
+        for line, href in section.links():
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                continue
+            name = unquote(parts.path).rsplit("/", 1)[-1]
+            target = by_file.get(name) if name else section
+            if target is None:
+                problems.append(Problem(
+                    f"link to '{href}': no section file is called '{name}'; link to a section "
+                    "file of manuscript/ or give a full web address (https://...)",
+                    section.source, line))
+            elif parts.fragment and unquote(parts.fragment) not in ids[target.id]:
+                fragment = unquote(parts.fragment)
+                elsewhere = [s.file_name for s in sections if fragment in ids[s.id]]
+                hint = (f"it is in {elsewhere[0]}: write ({elsewhere[0]}#{fragment})" if elsewhere
+                        else f"add {{#{fragment}}} to the heading or figure it should lead to")
+                problems.append(Problem(f"link to '{href}': {target.file_name} has no "
+                                        f"#{fragment}; {hint}", section.source, line))
+    return problems

@@ -38,6 +38,8 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
     press folder (``out/press/``), as ``targets`` asks."""
     publication, layout = load_publication(source)
     report = BuildReport(publication)
+    from .render import source_warnings  # what rendering removes (raw HTML...): every medium
+    report.warnings += source_warnings(publication.sections)
     slug = publication.settings.slug
     if "pdf" in targets:
         from .targets.pdf import write_pdf
@@ -69,6 +71,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         report.outputs += press.outputs
         report.warnings += press.warnings
         report.preflight_errors += [str(finding.message) for finding in press.preflight.errors]
+    report.warnings = list(dict.fromkeys(report.warnings))  # the press render repeats the screen's
     return report
 
 

@@ -28,6 +28,9 @@ LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8}|-[0-9][A-Za-z0-9]{3})*$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: Characters no output can hold (see manuscript.py), and lone surrogates, which YAML's "\uD800"
+#: escapes make and no UTF-8 file can carry.
+_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LENGTH = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mm|cm|in|pt)\s*$")
 
 
@@ -87,6 +90,10 @@ def _text(value: Any) -> str:
         value = str(value)
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty text")
+    bad = _UNPUBLISHABLE.search(value)
+    if bad:
+        raise ValueError(f"contains the character U+{ord(bad[0]):04X}, which no output can "
+                         "hold; delete it")
     return value.strip()
 
 
@@ -220,10 +227,16 @@ def read_mapping(node: yaml.Node | None, fields: dict[str, Any], file: Path, fir
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
         node = yaml.MappingNode("tag:yaml.org,2002:map", [], getattr(node, "start_mark", None))
     if not isinstance(node, yaml.MappingNode):
-        problem(f"{where.rstrip('.') or 'this file'} must be a mapping of 'key: value' lines", node)
+        example = next(iter(fields), "title")
+        problem(f"{where.rstrip('.') or 'this file'} must be a mapping of 'key: value' lines, "
+                f"e.g. '{example}: ...' (no '- ' in front)", node)
         return {}
     values: dict[str, Any] = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # "? [a, b]" or "[a]: b": a list as a key
+            problem(f"a key must be a name like '{next(iter(fields), 'title')}:', not a list or a "
+                    "mapping", key_node)
+            continue
         key = key_node.value
         name = f"{where}{key}"
         if key not in fields:

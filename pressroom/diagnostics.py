@@ -8,6 +8,7 @@ survives (collected and printed in the summary); INFO is progress.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def fail(message: str, file: Path | None = None, line: int | None = None) -> Sou
 
 def display_path(path: Path) -> str:
     """A path as the user thinks of it: relative to the working directory when inside it."""
+    absolute = Path(os.path.abspath(path))  # not resolve(): a link is shown where it is
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        return str(absolute.relative_to(Path(os.path.abspath(Path.cwd()))))
     except ValueError:
         return str(path)

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageFile, ImageOps
 
+from .colour import srgb_icc
 from .diagnostics import Problem, SourceError
 from .model import Image
 
@@ -39,6 +40,7 @@ def resolve(src: str, images_dir: Path, file: Path, line: int | None) -> Path:
     try:
         resolved = candidate.resolve()
         resolved.relative_to(root)
+        resolved.relative_to(images_dir.parent.resolve())  # images/ itself may be a link out
     except (ValueError, OSError):
         raise SourceError(Problem(f"image '{src}' is outside images/; copy it into images/ and "
                                   "refer to it by name", file, line)) from None
@@ -55,6 +57,9 @@ def inspect(path: Path, file: Path, line: int | None) -> Image:
     except OSError as error:
         raise SourceError(Problem(f"image '{path.name}' cannot be read ({error.strerror}); check "
                                   "the file's permissions", file, line)) from None
+    if not data:
+        raise SourceError(Problem(f"image '{path.name}' is empty (0 bytes); copy the image file "
+                                  "into images/ again", file, line))
     # WeasyPrint sets LOAD_TRUNCATED_IMAGES when imported; a truncated file must still fail here.
     truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
@@ -94,7 +99,7 @@ def ereader_variant(image: Image) -> tuple[bytes, str]:
             img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
                              PILImage.LANCZOS)
         out = io.BytesIO()
-        icc = ImageCms.ImageCmsProfile(_SRGB).tobytes()
+        icc = srgb_icc()  # the same bytes in every build (a new profile carries the time)
         if img.mode in ("RGBA", "LA") or image.format in ("PNG", "GIF"):
             img.save(out, "PNG", optimize=True, icc_profile=icc)
             return out.getvalue(), "image/png"

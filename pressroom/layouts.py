@@ -44,6 +44,9 @@ class Layout:
         """A file of the layout (CSS, font, profile), from the first folder that has it."""
         for folder in self.folders:
             if (folder / relative).is_file():
+                if not (folder / relative).resolve().is_relative_to(folder.resolve()):
+                    raise SourceError(Problem("is a link to a file outside the layout; copy the "
+                                              "file into the layout folder", folder / relative))
                 return folder / relative
         raise SourceError(Problem(f"layout '{self.name}' has no {relative}; add it to the layout",
                                   self.folder))
@@ -68,6 +71,8 @@ class Layout:
         env.filters["roman"] = roman
         env.filters["typographic"] = typographic
         try:
+            if any((folder / template).is_file() for folder in self.folders):
+                self.path(template)  # not a link out of the layout
             return env.get_template(template).render(**context)
         except jinja2.TemplateNotFound as error:
             raise SourceError(Problem(f"layout '{self.name}' has no template {error.name}",

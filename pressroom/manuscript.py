@@ -24,13 +24,16 @@ from .diagnostics import Problem, SourceError
 from .model import Figure, Footnote, Image, Section
 
 PLACEMENTS = ("full-width", "full-bleed", "half")
+#: Characters no output can hold (XML 1.0 forbids them, and the EPUB is XML): C0 controls but
+#: tab and line ends, U+FFFE and U+FFFF. They come with text pasted from other programs.
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
 
 
 @functools.cache
 def markdown() -> MarkdownIt:
     """The one Markdown dialect of every manuscript."""
-    return (MarkdownIt("commonmark", {"typographer": True, "html": False})
+    return (MarkdownIt("commonmark", {"typographer": True, "html": True})  # sanitised: render.py
             .enable(["replacements", "smartquotes", "table"])
             .use(footnote_plugin)
             .use(attrs_plugin)
@@ -48,7 +51,12 @@ def read_sections(root: Path) -> list[Section]:
     sections: list[Section] = []
     problems: list[Problem] = []
     images_dir = root / "images"
+    inside = root.resolve()
     for path in files:
+        if not path.resolve().is_relative_to(inside):
+            problems.append(Problem("is a link to a file outside the publication; copy the file "
+                                    "into manuscript/", path))
+            continue
         try:
             sections.append(read_section(path, md, images_dir))
         except SourceError as error:
@@ -71,6 +79,7 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
         line = data[: error.start].count(b"\n") + 1
         raise SourceError(Problem("is not UTF-8 text; save it as UTF-8", path, line)) from None
     text = text.replace("\r\n", "\n")
+    unpublishable(text, path)
     front, body, body_line = split_front_matter(text, path)
     if not body.strip() and "title" not in front:
         raise SourceError(Problem("is empty; write the section's text or remove the file", path, 1))
@@ -95,12 +104,27 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
     problems: list[Problem] = []
     footnotes = _footnotes(footnote_tokens, env, section_id)
     figures: list[Figure] = []
+    _undefined_footnotes(tokens, path, problems)
     _resolve_images(tokens, path, images_dir, problems)
     tokens = _make_figures(tokens, path, images_dir, figures, problems)
     if problems:
         raise SourceError(problems)
+    id_line = next((number for number, line in enumerate(text.splitlines()[:body_line], 1)
+                    if "id" in front and re.match(r"id\s*:", line)), 1)
     return Section(id=section_id, title=title, kind=front.get("kind", "body"), source=path,
-                   tokens=tokens, figures=figures, footnotes=footnotes)
+                   tokens=tokens, figures=figures, footnotes=footnotes, id_line=id_line)
+
+
+def unpublishable(text: str, path: Path) -> None:
+    """A problem for each line holding a character no output can hold."""
+    problems = {}
+    for match in UNPUBLISHABLE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        problems.setdefault(line, Problem(
+            f"contains the invisible character U+{ord(match[0]):04X}, which no output can hold; "
+            "delete it", path, line))
+    if problems:
+        raise SourceError(list(problems.values()))
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -122,16 +146,17 @@ def typographic(text: str) -> str:
     return plain_text(md.parseInline(text)[0].children) if text else text
 
 
-def plain_text(tokens: list[Token] | None) -> str:
-    """The text of inline tokens without markup (for alt text and titles)."""
+def plain_text(tokens: list[Token] | None, keep_html: bool = False) -> str:
+    """The text of inline tokens without markup (for titles); with ``keep_html``, raw HTML is
+    kept as the characters the author typed (alt text is plain text: ``<red>`` is words)."""
     out = []
     for token in tokens or []:
-        if token.type in ("text", "code_inline"):
+        if token.type in ("text", "code_inline") or (keep_html and token.type == "html_inline"):
             out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
         elif token.children:
-            out.append(plain_text(token.children))
+            out.append(plain_text(token.children, keep_html))
     return "".join(out)
 
 
@@ -203,6 +228,31 @@ def _footnotes(tokens: list[Token], env: dict, section_id: str) -> dict[int, Foo
     return notes
 
 
+_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+#: Image syntax markdown-it refuses to link (it validates URLs) and so leaves as text.
+_REFUSED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?((?:file|data|javascript|vbscript):[^)\s>]*)", re.I)
+
+
+def _undefined_footnotes(tokens: list[Token], path: Path, problems: list[Problem]) -> None:
+    """A ``[^label]`` left as text: the plugin found no ``[^label]: ...`` definition for it.
+    Likewise an image with a ``file:``, ``data:`` or script URL, which must not pass silently."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        text = "".join(child.content for child in token.children if child.type == "text")
+        for url in _REFUSED_IMAGE.findall(text):
+            problems.append(Problem(f"image '{url}' is a URL; copy the file into images/ and "
+                                    "refer to it by name", path,
+                                    token.map[0] + 1 if token.map else None))
+        for label in dict.fromkeys(_FOOTNOTE_CALL.findall(text)):
+            problems.append(Problem(
+                f"footnote [^{label}] has no definition; add a line '[^{label}]: the note' "
+                "after the paragraph, or remove the call", path,
+                token.map[0] + 1 if token.map else None))
+
+
 def _resolve_images(tokens: list[Token], path: Path, images_dir: Path,
                     problems: list[Problem]) -> None:
     """Attach an inspected Image to every image token (``token.meta['image']``)."""
@@ -257,7 +307,7 @@ def _figure(token: Token, path: Path, line: int | None, index: int,
     image: Image | None = token.meta.get("image")
     if image is None:  # the image's own problem is already reported
         return None
-    alt = plain_text(token.children).strip()
+    alt = plain_text(token.children, keep_html=True).strip()
     caption = typographic(str(token.attrs.get("title") or "").strip())
     classes = tuple(str(token.attrs.get("class", "")).split())
     if not alt:

@@ -69,10 +69,31 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     footnotes: dict[int, Footnote] = field(default_factory=dict)  # by markdown-it id
     number: int | None = None  # body sections are numbered 1, 2, 3 ...; layouts format it
+    id_line: int = 1  # the line of 'id:' in front matter (1 when the id comes from the name)
 
     @property
     def file_name(self) -> str:
         return self.source.name
+
+    def anchors(self) -> set[str]:
+        """Every id a link can lead to in this section: its own, headings', figures', and
+        any block or span given one with ``{#id}``."""
+        found = {self.id, *(figure.id for figure in self.figures)}
+        for token in _all_tokens(self.tokens):
+            if token.attrs.get("id"):
+                found.add(str(token.attrs["id"]))
+        return found
+
+    def links(self) -> list[tuple[int | None, str]]:
+        """``(line, href)`` of every Markdown link in the section's text and notes."""
+        found = []
+        notes = [token for note in self.footnotes.values() for token in note.tokens]
+        for block in [*self.tokens, *notes]:
+            line = block.map[0] + 1 if block.map else None
+            for token in block.children or []:
+                if token.type == "link_open":
+                    found.append((line, str(token.attrs.get("href", ""))))
+        return found
 
 
 @dataclass
@@ -126,3 +147,9 @@ def _walk(tokens: list[Token]):
         yield token
         if token.children:
             yield from _walk(token.children)
+
+
+def _all_tokens(tokens):
+    for token in tokens:
+        yield token
+        yield from _all_tokens(token.children or [])

@@ -31,12 +31,14 @@ class Finding:
     message: str       # one line a designer understands
 
 
-def check_pages(document, layout_fonts: set[str] | None = None) -> list[Finding]:
-    """Every finding on the pages of a rendered (not yet written) WeasyPrint ``document``."""
+def check_pages(document, layout_fonts: set[str] | None = None,
+                sources: dict[str, str] | None = None) -> list[Finding]:
+    """Every finding on the pages of a rendered (not yet written) WeasyPrint ``document``.
+    ``sources`` (from ``block_sources``) lets findings name the manuscript file and line."""
     pages = [_Page(number, page._page_box) for number, page in enumerate(document.pages, 1)]
     findings: list[Finding] = []
     for page in pages:
-        findings += _outside_live_area(page)
+        findings += _outside_live_area(page, sources or {})
         if page.number < len(pages):
             findings += _heading_at_page_foot(page)
     placed = _content_pages(pages)
@@ -133,19 +135,35 @@ def _content_pages(pages) -> dict:
 
 # ---------- The checks ----------
 
-def _outside_live_area(page) -> list[Finding]:
-    """Text and images reaching past the live area (the page's content box) by more than 0.5 pt."""
+def block_sources(publication) -> dict[str, str]:
+    """``data-block`` value -> 'manuscript/file.md:line' of that block, for every section."""
+    from .diagnostics import display_path
+    from .render import block_ordinals
+
+    found = {}
+    for section in publication.sections:
+        for index, ordinal in block_ordinals(section.tokens).items():
+            token = section.tokens[index]
+            line = f":{token.map[0] + 1}" if token.map else ""
+            found[f"{section.id}/{ordinal}"] = f"{display_path(section.source)}{line}"
+    return found
+
+
+def _outside_live_area(page, sources: dict[str, str]) -> list[Finding]:
+    """Text and images reaching past the live area (the page's content box) by more than 0.5 pt:
+    one finding per table, and per word or image elsewhere, naming its source line."""
     box = page.box
     if not any((box.margin_top, box.margin_right, box.margin_bottom, box.margin_left)):
         return []                                   # a page designed to the edge (the cover)
     left, top = box.content_box_x(), box.content_box_y()
     right, bottom = left + box.width, top + box.height
-    findings = []
+    worst: dict = {}  # table element or content box -> (distance, edge, what, source)
     for child, ancestors in page.flow + page.notes:
-        if not _is_content(child) or _positioned(child, ancestors) or any(
+        elements = _elements(child, ancestors) if _is_content(child) else []
+        if not elements or _positioned(child, ancestors) or any(
                 "full-bleed" in _classes(element) or (element.tag == "section"
                                                       and "cover" in _classes(element))
-                for element in _elements(child, ancestors)):
+                for element in elements):
             continue
         x, width = child.content_box_x(), child.width
         if hasattr(child, "text"):          # a line's slot: its glyph box may outgrow line-height
@@ -155,13 +173,31 @@ def _outside_live_area(page) -> list[Finding]:
         past = {"left": left - x, "right": x + width - right,
                 "top": top - y, "bottom": y + height - bottom}
         edge, distance = max(past.items(), key=lambda item: item[1])
-        if distance > TOLERANCE:
-            what = (f'text "{_text(child.text, 30)}"' if hasattr(child, "text")
-                    else f'image "{(child.element.get("src") or "").rsplit("/", 1)[-1][:40]}"')
-            findings.append(Finding(page.number, "outside-live-area",
-                                    f"page {page.number}: {what} reaches {distance / PT:.1f} pt "
-                                    f"past the {edge} edge of the live area"))
-    return findings
+        if distance <= TOLERANCE:
+            continue
+        table = next((element for element in elements if element.tag == "table"), None)
+        block = next((element.get("data-block") for element in elements
+                      if element.get("data-block")), None)
+        source = f" ({sources[block]})" if block in sources else ""
+        pre = next((element for element in elements if element.tag == "pre"), None)
+        if table is not None:
+            key, what = table, "a table"
+        elif pre is not None:
+            key, what = pre, "a line of code"
+        elif hasattr(child, "text"):
+            key, what = child, f'text "{_text(child.text, 30)}"'
+        else:
+            key, what = child, f'image "{(child.element.get("src") or "").rsplit("/", 1)[-1][:40]}"'
+        if distance > worst.get(key, (0,))[0]:
+            worst[key] = (distance, edge, what, source)
+    advice = {"a table": "shorten its headings, drop columns or set it {.full-width}",
+              "a line of code": "break the line in the manuscript"}
+    return [Finding(page.number, "outside-live-area",
+                    f"page {page.number}: {what}{source} reaches {distance / PT:.1f} pt past the "
+                    f"{edge} edge of the live area; "
+                    + advice.get(what, "break long words with a soft hyphen (&shy;) or shorten "
+                                       "them" if what.startswith("text") else "scale it down"))
+            for distance, edge, what, source in worst.values()]
 
 
 def _heading_at_page_foot(page) -> list[Finding]:

@@ -50,7 +50,8 @@ def test_duplicate_section_ids(source):
     found = problems(source, {"01-a.md": "---\nid: same\n---\n# A\n",
                               "02-b.md": "---\nid: same\n---\n# B\n"})
     assert len(found) == 1
-    assert "section id 'same' is used by 01-a.md, 02-b.md" in found[0].message
+    assert "section id 'same' is already used by 01-a.md" in found[0].message
+    assert (found[0].file.name, found[0].line) == ("02-b.md", 2)
 
 
 def test_reserved_section_id(source):
