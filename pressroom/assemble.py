@@ -38,6 +38,9 @@ def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publica
     for number, (section, figure) in enumerate(
             ((s, f) for s in sections for f in s.figures), start=1):
         figure.number = number
+        if figure.id in seen and not figure.id_given:  # the same photo again: fig-x-2, ...
+            figure.id = next(f"{figure.id}-{n}" for n in range(2, number + 2)
+                             if f"{figure.id}-{n}" not in seen)
         if figure.id in seen:
             problems.append(Problem(f"id '{figure.id}' is used twice; give the figure its own "
                                     "{#fig-...} id", section.source, figure.line))

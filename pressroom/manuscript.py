@@ -321,4 +321,4 @@ def _figure(token: Token, path: Path, line: int | None, index: int,
     return Figure(id=figure_id, image=image, alt=alt, caption=caption,
                   credit=typographic(str(token.attrs["credit"])) if token.attrs.get("credit") else None,
                   classes=classes,
-                  line=line, number=index)
+                  line=line, number=index, id_given=bool(token.attrs.get("id")))

@@ -45,6 +45,7 @@ class Figure:
     classes: tuple[str, ...] = ()
     line: int | None = None  # where it stands in its Markdown file
     number: int = 0  # 1-based, over the whole publication
+    id_given: bool = True  # written as {#...} in the manuscript, not made from the file name
 
 
 @dataclass

@@ -60,11 +60,17 @@ def test_reserved_section_id(source):
     assert (found[0].file.name, found[0].line) == ("01-a.md", 1)
 
 
+def test_the_same_photo_twice_gets_numbered_ids(source):
+    publication = publish(source, {"01-a.md": "# A\n\n![One](photo.jpg)\n",
+                                   "02-b.md": "# B\n\n![Two](photo.jpg)\n\n![3](photo.jpg)\n"})
+    assert [f.id for f in publication.figures] == ["fig-photo", "fig-photo-2", "fig-photo-3"]
+
+
 def test_duplicate_figure_ids(source):
-    found = problems(source, {"01-a.md": "# A\n\n![One](photo.jpg)\n",
-                              "02-b.md": "# B\n\nText.\n\n![Two](photo.jpg)\n"})
+    found = problems(source, {"01-a.md": "# A\n\n![One](photo.jpg){#fig-x}\n",
+                              "02-b.md": "# B\n\nText.\n\n![Two](photo.jpg){#fig-x}\n"})
     assert len(found) == 1
-    assert "id 'fig-photo' is used twice" in found[0].message
+    assert "id 'fig-x' is used twice" in found[0].message
     assert (found[0].file.name, found[0].line) == ("02-b.md", 5)
 
 
