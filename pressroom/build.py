@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
 from .config import load_settings, with_layout_defaults
-from .diagnostics import LOGGER
+from .diagnostics import LOGGER, Problem, SourceError
 from .layouts import Layout, find_layout
 from .manuscript import read_sections
 from .model import Publication
@@ -73,6 +76,43 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildR
         report.preflight_errors += [str(finding.message) for finding in press.preflight.errors]
     report.warnings = list(dict.fromkeys(report.warnings))  # the press render repeats the screen's
     return report
+
+
+def build_strict(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildReport:
+    """:func:`build`, but the outputs replace the previous ones only when the build gave no
+    warning: it works in a scratch copy of ``out`` (hard links, so caches cost nothing)."""
+    if source.resolve().is_relative_to(out.resolve()):
+        raise SourceError(Problem("--strict builds in a copy of the output folder, and this one "
+                                  "holds the source; choose another --out", out))
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".strict-", dir=out))
+    try:
+        for path in _files(out):
+            copy = scratch / path.relative_to(out)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, copy)
+            except OSError:  # a file system without hard links
+                shutil.copy2(path, copy)
+        report = build(source, scratch, targets)
+        report.outputs = [out / path.relative_to(scratch) for path in report.outputs]
+        report.warnings = [w.replace(str(scratch), str(out)) for w in report.warnings]
+        if not report.warnings:
+            from .targets import uninterruptible
+            with uninterruptible():  # all outputs in place, or (stopped before) none
+                for path in _files(scratch):
+                    target = out / path.relative_to(scratch)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, target)
+        return report
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files below ``folder``, leaving out scratch folders of strict builds."""
+    return [path for path in folder.rglob("*") if path.is_file()
+            and not any(part.startswith(".strict-") for part in path.relative_to(folder).parts)]
 
 
 def _last_source_change(source: Path, layout: Layout) -> float:

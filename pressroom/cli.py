@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .build import TARGETS, build
+from .build import TARGETS, build, build_strict
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
                           display_path)
 from .targets import Interrupted, interruptible
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             if args.command == "check":
                 return check(source, out)
             targets = TARGETS if args.target == "all" else (args.target,)
-            report = build(source, out, targets)
+            report = (build_strict if args.strict else build)(source, out, targets)
     except KeyboardInterrupt as stop:
         print("interrupted; unfinished outputs were left unchanged", file=sys.stderr)
         return stop.exit_code if isinstance(stop, Interrupted) else 130

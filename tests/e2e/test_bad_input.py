@@ -437,6 +437,19 @@ def test_overlong_code_line_is_a_warning_and_strict_makes_it_an_error(pub):
     assert errors(err)[-1].startswith("error: --strict: 1 warning above")
 
 
+def test_strict_build_with_warnings_keeps_the_previous_outputs(pub):
+    code, err = run(pub, "--strict", target="pdf")
+    assert code == 0, err  # no warning: the outputs are written as usual
+    out = pub / "output"
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert {path.suffix for path in before} >= {".pdf", ".png", ".json"}
+    section(pub, SECTION + "\n```\nchecksum = '" + "0123456789abcdef" * 8 + "'\n```\n")
+    code, err = run(pub, "--strict", target="pdf")
+    assert code == 2, err
+    after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert after == before  # nothing replaced, nothing added, no scratch folder left
+
+
 def test_table_wider_than_the_page_is_a_warning(pub):
     cells = " | ".join(f"Column{n}WithAVeryLongHeadingName" for n in range(14))
     rule = " | ".join("---" for _ in range(14))
