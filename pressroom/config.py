@@ -28,9 +28,10 @@ LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8}|-[0-9][A-Za-z0-9]{3})*$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-#: Characters no output can hold (see manuscript.py), and lone surrogates, which YAML's "\uD800"
-#: escapes make and no UTF-8 file can carry.
-_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters no output can hold (XML 1.0 forbids them, and the EPUB is XML): C0 controls but
+#: tab and line ends, U+FFFE and U+FFFF; they come with text pasted from other programs. And lone
+#: surrogates, which YAML's "\uD800" escapes make and no UTF-8 file can carry.
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LENGTH = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mm|cm|in|pt)\s*$")
 
 
@@ -90,7 +91,7 @@ def _text(value: Any) -> str:
         value = str(value)
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty text")
-    bad = _UNPUBLISHABLE.search(value)
+    bad = UNPUBLISHABLE.search(value)
     if bad:
         raise ValueError(f"contains the character U+{ord(bad[0]):04X}, which no output can "
                          "hold; delete it")

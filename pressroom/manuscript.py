@@ -19,14 +19,11 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import images
-from .config import FRONT_MATTER_FIELDS, parse_yaml, read_mapping, slugify
+from .config import FRONT_MATTER_FIELDS, UNPUBLISHABLE, parse_yaml, read_mapping, slugify
 from .diagnostics import Problem, SourceError
 from .model import Figure, Footnote, Image, Section
 
 PLACEMENTS = ("full-width", "full-bleed", "half")
-#: Characters no output can hold (XML 1.0 forbids them, and the EPUB is XML): C0 controls but
-#: tab and line ends, U+FFFE and U+FFFF. They come with text pasted from other programs.
-UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
 
 

@@ -80,7 +80,7 @@ class Section:
         """Every id a link can lead to in this section: its own, headings', figures', and
         any block or span given one with ``{#id}``."""
         found = {self.id, *(figure.id for figure in self.figures)}
-        for token in _all_tokens(self.tokens):
+        for token in _walk(self.tokens):
             if token.attrs.get("id"):
                 found.add(str(token.attrs["id"]))
         return found
@@ -148,9 +148,3 @@ def _walk(tokens: list[Token]):
         yield token
         if token.children:
             yield from _walk(token.children)
-
-
-def _all_tokens(tokens):
-    for token in tokens:
-        yield token
-        yield from _all_tokens(token.children or [])

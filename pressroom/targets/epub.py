@@ -93,7 +93,8 @@ def make_book(publication: Publication, layout: Layout, print_cover: bytes | Non
     items = {}
     for image in publication.images:
         data, media_type = images.ereader_variant(image)
-        item = epub.EpubImage(uid=f"img-{Path(image_href(image)).stem}", file_name=image_href(image),
+        href = image_href(image)
+        item = epub.EpubImage(uid=f"img-{Path(href).stem}", file_name=href,
                               media_type=media_type, content=data)
         items[image.path] = item
         book.add_item(item)

@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..diagnostics import Problem, SourceError
 from ..imprint import isbn_barcode
 from ..layouts import BUILTIN, Layout
 from ..model import Publication
@@ -64,14 +63,7 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     from ..pagecheck import block_sources, check_pages, font_face_families
 
     fetcher = source_fetcher(publication.root, layout, readable)
-    fetcher.refused = []
-    stylesheet = layout.path("print.css")
-    allowed = allowed_folders(publication.root, readable)
-    for css in (stylesheet, *stylesheets):
-        if not isinstance(css, str) and readable_file(Path(css), layout, allowed) is None:
-            raise SourceError(Problem(f"{Path(css).name} is a link to a file outside the "
-                                      "publication; copy the file itself into this folder",
-                                      Path(css).parent))
+    stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     with engine_warnings() as warnings:
         html = HTML(string=print_html(publication, layout, medium, bleed_mm),

@@ -9,7 +9,6 @@ report that proves the file, and the job ticket a printer reads.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -202,26 +201,24 @@ def slug_line(publication: Publication, where: str) -> str:
     return "  ·  ".join(part for part in parts if part)
 
 
-def write_reports(report: Report, folder: Path, slug: str,
-                  staging: Staging | None = None) -> list[Path]:
-    """The preflight report as JSON and text (with ``staging``, as staged outputs)."""
+def write_reports(report: Report, folder: Path, slug: str, staging: Staging) -> list[Path]:
+    """The preflight report as JSON and text, as staged outputs."""
     paths = []
     for suffix, text in (("json", report.to_json()), ("txt", report.to_text())):
         path = folder / f"{slug}-preflight.{suffix}"
-        with _output(path, staging) as tmp:
-            tmp.write_text(text, encoding="utf-8")
+        staging(path).write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
 
 
 def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, files: list[Path],
-                     report: Report, staging: Staging | None = None) -> Path:
-    """What a printer reads first: the job's specification and the files' checksums (with
-    ``staging``, of the staged files, and the ticket staged with them)."""
+                     report: Report, staging: Staging) -> Path:
+    """What a printer reads first: the job's specification and the checksums of the staged
+    files; the ticket is staged with them."""
     settings, press = publication.settings, publication.settings.print
 
     def written(path: Path) -> Path:  # where the file's bytes are now
-        return staging.files.get(path, path) if staging is not None else path
+        return staging.files.get(path, path)
 
     with pikepdf.open(written(press_pdf)) as pdf:
         pages = len(pdf.pages)
@@ -241,16 +238,6 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
                   for path in files],
     }
     path = folder / f"{publication.settings.slug}-job.json"
-    with _output(path, staging) as tmp:
-        tmp.write_text(json.dumps(ticket, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    staging(path).write_text(json.dumps(ticket, indent=2, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
     return path
-
-
-@contextlib.contextmanager
-def _output(path: Path, staging: Staging | None):
-    """Where to write ``path``: its staged temporary file, or else through atomic_output."""
-    if staging is not None:
-        yield staging(path)
-    else:
-        with atomic_output(path) as tmp:
-            yield tmp
