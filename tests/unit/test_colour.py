@@ -44,7 +44,7 @@ def mean_difference(a: Image.Image, b: Image.Image) -> float:
 
 def to_bytes(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
-    pdf.save(out)
+    pdf.save(out, deterministic_id=True)  # qpdf otherwise makes a new /ID from the time
     return out.getvalue()
 
 
