@@ -1,19 +1,23 @@
-"""The pipeline as one function: read the source, build the model, write each target."""
+"""The pipeline as one function: read the source, build the model, write each target.
+
+Unchanged work is not redone (see :mod:`pressroom.cache`): when no source file changed, the
+build returns at once with the last build's report; otherwise each target whose inputs did not
+change is skipped. With press files and another target to make, the press render runs in a
+second process beside the screen PDF and the EPUB.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import assemble
-from .config import load_settings, with_layout_defaults
+from .cache import BuildState, source_stamp, target_key
 from .diagnostics import LOGGER, Problem, SourceError
-from .layouts import Layout, find_layout
-from .manuscript import read_sections
-from .model import Publication
+from .progress import Progress
 
 TARGETS = ("pdf", "epub", "press")
 PAGINATION = Path(".cache") / "pagination.json"  # where the screen PDF's pages start (for the EPUB)
@@ -21,14 +25,23 @@ PAGINATION = Path(".cache") / "pagination.json"  # where the screen PDF's pages 
 
 @dataclass
 class BuildReport:
-    publication: Publication
+    publication: object | None  # the Publication; None when nothing had changed (not read)
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preflight_errors: list[str] = field(default_factory=list)  # press files a printer would refuse
+    rebuilt: list[str] = field(default_factory=list)  # the targets made anew; others were current
+    pages: dict[Path, int] = field(default_factory=dict)  # page count of each PDF output
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
-def load_publication(source: Path) -> tuple[Publication, Layout]:
-    """Read and check everything in the source folder and find its layout; nothing is written."""
+def load_publication(source: Path):
+    """Read and check everything in the source folder and find its layout; nothing is written.
+    (Publication, Layout)."""
+    from .assemble import assemble
+    from .config import load_settings, with_layout_defaults
+    from .layouts import find_layout
+    from .manuscript import read_sections
+
     settings = load_settings(source / "manuscript" / "publication.yaml")
     layout = find_layout(settings.layout, source)
     settings = with_layout_defaults(settings, layout.print_defaults)
@@ -36,49 +49,191 @@ def load_publication(source: Path) -> tuple[Publication, Layout]:
     return assemble(settings, source, sections), layout
 
 
-def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildReport:
+def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
+          progress: Progress | None = None) -> BuildReport:
     """Publish ``source`` into ``out``: the screen PDF (with its proof sheet), the EPUB and the
-    press folder (``out/press/``), as ``targets`` asks."""
-    publication, layout = load_publication(source)
+    press folder (``out/press/``), as ``targets`` asks; targets whose inputs did not change since
+    the last build into ``out`` are kept as they are."""
+    progress = progress or Progress()
+    started = time.perf_counter()
+    state = BuildState(out)
+    stamp = source_stamp(source, out)
+    if all(state.current(target, stamp=stamp) for target in targets):
+        report = _reported(state, None, targets)
+        report.timings["total"] = time.perf_counter() - started
+        return report
+
+    from . import images
+    from .render import source_warnings
+
+    with images.remembering(state.images):
+        publication, layout = load_publication(source)
+        common = source_warnings(publication.sections)  # what rendering removes: every medium
     report = BuildReport(publication)
-    from .render import source_warnings  # what rendering removes (raw HTML...): every medium
-    report.warnings += source_warnings(publication.sections)
+    keys = {target: target_key(publication, layout, target) for target in ("pdf", "press")}
+    todo = [target for target in targets
+            if target == "epub" or not state.current(target, key=keys[target])]
+    press = None
+    if "press" in todo and len(todo) > 1:  # press in a second process, beside the others
+        press = _Background(_press, publication, layout, out, progress.quiet())
+    try:
+        if "pdf" in todo:
+            with _timed(report, "pdf"), progress.stage("screen PDF"):
+                outputs, warnings = _pdf(publication, layout, out, progress)
+            state.record("pdf", stamp, keys["pdf"], outputs, common + warnings)
+            report.rebuilt.append("pdf")
+        if "epub" in targets:
+            _epub(publication, layout, out, state, stamp, keys["pdf"], common, report, progress)
+        if "press" in todo:
+            with _timed(report, "press"), progress.stage("press files"):
+                outputs, warnings, errors = press.result() if press else \
+                    _press(publication, layout, out, progress)
+            state.record("press", stamp, keys["press"], outputs, common + warnings, errors)
+            report.rebuilt.append("press")
+        for target in targets:
+            if target not in report.rebuilt:  # current: its inputs did not change
+                state.targets[target].stamp = stamp
+    finally:
+        if press:
+            press.stop()
+        state.save()  # what was built before a failure is not built again
+    report = _reported(state, publication, targets, report)
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+def _pdf(publication, layout, out: Path, progress: Progress) -> tuple[list[Path], list[str]]:
+    """The screen PDF, where its pages start (for the EPUB) and its proof sheet."""
+    from .proof import write_proof
+    from .targets.pdf import write_pdf
+
+    path = out / f"{publication.settings.slug}.pdf"
+    warnings = write_pdf(publication, layout, path, pagination=out / PAGINATION,
+                         progress=progress)
+    with progress.stage("proof sheet"):
+        proof = write_proof(path, out / f"{publication.settings.slug}-proof.png")
+    return [path, out / PAGINATION, proof], warnings
+
+
+def _epub(publication, layout, out: Path, state: BuildState, stamp: str, pdf_key: str,
+          common: list[str], report: BuildReport, progress: Progress) -> None:
+    """The EPUB, unless its inputs did not change; with the screen PDF's cover and page list
+    when the screen PDF is current (built now, or from the same inputs before)."""
+    from .cache import Key
+
     slug = publication.settings.slug
-    if "pdf" in targets:
-        from .targets.pdf import write_pdf
-        LOGGER.info("rendering the screen PDF")
-        path = out / f"{slug}.pdf"
-        report.warnings += write_pdf(publication, layout, path, pagination=out / PAGINATION)
-        report.outputs.append(path)
-        from .proof import write_proof
-        report.outputs.append(write_proof(path, out / f"{slug}-proof.png"))
-    if "epub" in targets:
-        from .pagination import load
-        from .targets.epub import write_epub
-        LOGGER.info("writing the EPUB")
+    screen_pdf, pagination = out / f"{slug}.pdf", out / PAGINATION
+    print_edition = state.current("pdf", key=pdf_key)
+    extra = Key()
+    if print_edition:
+        extra.add_file(screen_pdf).add_file(pagination)
+    key = target_key(publication, layout, "epub", extra.hexdigest())
+    if state.current("epub", key=key):
+        return
+    from .pagination import load
+    from .targets.epub import write_epub
+
+    with _timed(report, "epub"), progress.stage("EPUB"):
         path = out / f"{slug}.epub"
-        screen_pdf, pagination = out / f"{slug}.pdf", out / PAGINATION
-        changed = None if "pdf" in targets else _last_source_change(source, layout)
+        warnings = write_epub(publication, layout, path,
+                              print_pdf=screen_pdf if print_edition else None,
+                              page_starts=load(pagination) if print_edition else None,
+                              cache=out / ".cache" / "ereader", progress=progress)
+    state.record("epub", stamp, key, [path], common + warnings)
+    report.rebuilt.append("epub")
 
-        def current(path: Path) -> bool:  # rendered in this build, or after the sources changed
-            return changed is None or (path.is_file() and path.stat().st_mtime >= changed)
 
-        report.warnings += write_epub(publication, layout, path,
-                                      print_pdf=screen_pdf if current(screen_pdf) else None,
-                                      page_starts=load(pagination) if current(pagination) else None)
-        report.outputs.append(path)
-    if "press" in targets:
-        from .targets.press import write_press
-        LOGGER.info("making the press files")
-        press = write_press(publication, layout, out / "press", cache=out / ".cache" / "press")
-        report.outputs += press.outputs
-        report.warnings += press.warnings
-        report.preflight_errors += [str(finding.message) for finding in press.preflight.errors]
+def _press(publication, layout, out: Path, progress: Progress):
+    """The press folder: (outputs, warnings, preflight errors)."""
+    from .targets.press import write_press
+
+    press = write_press(publication, layout, out / "press", cache=out / ".cache" / "press",
+                        progress=progress)
+    return (press.outputs, press.warnings,
+            [str(finding.message) for finding in press.preflight.errors])
+
+
+def _reported(state: BuildState, publication, targets: tuple[str, ...],
+              report: BuildReport | None = None) -> BuildReport:
+    """The report of a build whose targets are all recorded in ``state``."""
+    report = report or BuildReport(publication)
+    for target in targets:
+        record = state.targets[target]
+        report.outputs += [path for path in state.outputs(target)
+                           if path.parent.name != ".cache"]
+        report.warnings += record.warnings
+        report.preflight_errors += record.preflight_errors
+        report.pages.update({state.out / name: pages for name, pages in record.pages.items()})
     report.warnings = list(dict.fromkeys(report.warnings))  # the press render repeats the screen's
     return report
 
 
-def build_strict(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) -> BuildReport:
+class _timed:
+    """Add the block's duration to ``report.timings[name]``."""
+
+    def __init__(self, report: BuildReport, name: str):
+        self.report, self.name = report, name
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.report.timings[self.name] = time.perf_counter() - self.started
+
+
+class _Background:
+    """``function(*args)`` in a forked process; :meth:`result` waits for its return value (or
+    raises its source error). Forked, not spawned: the child has the model already, and nothing
+    is imported twice. A stop of the build stops the child, which removes its temporary files."""
+
+    def __init__(self, function, *args):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run, args=(sender, function, args),
+                                       daemon=True)
+        self.process.start()
+        sender.close()
+
+    @staticmethod
+    def _run(sender, function, args) -> None:
+        from .targets import interruptible
+
+        try:
+            with interruptible():
+                sender.send(("ok", function(*args)))
+        except SourceError as error:
+            sender.send(("source", error.problems))
+        except KeyboardInterrupt:
+            os._exit(130)
+        except BaseException as error:  # noqa: BLE001 - shown by the parent, with its type
+            sender.send(("error", f"{type(error).__name__}: {error}"))
+
+    def result(self):
+        try:
+            kind, value = self.receiver.recv()
+        except EOFError:
+            raise RuntimeError("the press files' process stopped without a result") from None
+        finally:
+            self.process.join()
+        if kind == "source":
+            raise SourceError(value)
+        if kind == "error":
+            raise RuntimeError(f"making the press files failed: {value}")
+        return value
+
+    def stop(self) -> None:
+        """Stop the child if it still runs (the build failed or was interrupted) and wait for
+        it to clean up."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receiver.close()
+
+
+def build_strict(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
+                 progress: Progress | None = None) -> BuildReport:
     """:func:`build`, but the outputs replace the previous ones only when the build gave no
     warning: it works in a scratch copy of ``out`` (hard links, so caches cost nothing)."""
     if source.resolve().is_relative_to(out.resolve()):
@@ -94,8 +249,9 @@ def build_strict(source: Path, out: Path, targets: tuple[str, ...] = TARGETS) ->
                 os.link(path, copy)
             except OSError:  # a file system without hard links
                 shutil.copy2(path, copy)
-        report = build(source, scratch, targets)
+        report = build(source, scratch, targets, progress)
         report.outputs = [out / path.relative_to(scratch) for path in report.outputs]
+        report.pages = {out / path.relative_to(scratch): n for path, n in report.pages.items()}
         report.warnings = [w.replace(str(scratch), str(out)) for w in report.warnings]
         if not report.warnings:
             from .targets import uninterruptible
@@ -113,10 +269,3 @@ def _files(folder: Path) -> list[Path]:
     """The files below ``folder``, leaving out scratch folders of strict builds."""
     return [path for path in folder.rglob("*") if path.is_file()
             and not any(part.startswith(".strict-") for part in path.relative_to(folder).parts)]
-
-
-def _last_source_change(source: Path, layout: Layout) -> float:
-    """When a manuscript, image or layout file last changed (modification time)."""
-    folders = [source / "manuscript", source / "images", *layout.folders]
-    return max((path.stat().st_mtime for folder in folders if folder.is_dir()
-                for path in folder.rglob("*") if path.is_file()), default=0.0)

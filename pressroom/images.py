@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import difflib
 import hashlib
 import io
+import os
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -50,8 +53,39 @@ def resolve(src: str, images_dir: Path, file: Path, line: int | None) -> Path:
     return resolved
 
 
+#: Images inspected by earlier builds (see :func:`remembering`): path -> [size, mtime_ns, fields].
+_remembered: dict[str, list] | None = None
+
+
+@contextlib.contextmanager
+def remembering(known: dict[str, list]):
+    """Within the block, :func:`inspect` reuses what ``known`` holds for an image file of the
+    same path, size and modification time, and adds what it inspects anew (the build cache
+    keeps ``known`` between builds): decoding a hundred print photos costs seconds."""
+    global _remembered
+    previous, _remembered = _remembered, known
+    try:
+        yield known
+    finally:
+        _remembered = previous
+
+
 def inspect(path: Path, file: Path, line: int | None) -> Image:
     """Open an image enough to know its size, format and resolution; errors name the figure."""
+    if _remembered is None:
+        return _inspect(path, file, line)
+    info = path.stat()
+    entry = _remembered.get(str(path))
+    if entry and entry[:2] == [info.st_size, info.st_mtime_ns]:
+        return Image(path=path, **entry[2])
+    image = _inspect(path, file, line)
+    fields = dataclasses.asdict(image)
+    del fields["path"]
+    _remembered[str(path)] = [info.st_size, info.st_mtime_ns, fields]
+    return image
+
+
+def _inspect(path: Path, file: Path, line: int | None) -> Image:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -88,16 +122,52 @@ def inspect(path: Path, file: Path, line: int | None) -> Image:
                  sha256=hashlib.sha256(data).hexdigest())
 
 
+#: Bump when ereader_variant makes different pixels: the cached variants are then made anew.
+EREADER_VERSION = 2
+
+
+def ereader_variants(images: list[Image], cache: Path, progress=None) -> dict[Path, tuple[bytes, str]]:
+    """The e-reader variant of each image (see :func:`ereader_variant`), by path: made once per
+    image content and kept in ``cache``, the new ones made in parallel (Pillow decodes and
+    scales without holding Python's lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(image: Image) -> tuple[bytes, str]:
+        key = hashlib.sha256(f"{image.sha256}:{EREADER_MAX_SIDE}:{EREADER_MAX_PIXELS}:"
+                             f"{EREADER_VERSION}".encode()).hexdigest()[:24]
+        for suffix, media_type in ((".jpg", "image/jpeg"), (".png", "image/png")):
+            kept = cache / f"{key}{suffix}"
+            if kept.is_file():
+                return kept.read_bytes(), media_type
+        data, media_type = ereader_variant(image)
+        from .targets import atomic_output
+
+        with atomic_output(cache / f"{key}{'.png' if media_type == 'image/png' else '.jpg'}") as tmp:
+            tmp.write_bytes(data)
+        return data, media_type
+
+    variants = {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for done, (image, variant) in enumerate(zip(images, pool.map(one, images)), 1):
+            variants[image.path] = variant
+            if progress is not None:
+                progress.step("images", done, len(images))
+    return variants
+
+
 def ereader_variant(image: Image) -> tuple[bytes, str]:
     """The image for e-readers: upright, sRGB, at most 2048 px and 4 MP; (bytes, media type)."""
     with PILImage.open(image.path) as img:
-        img = ImageOps.exif_transpose(img)
-        img = to_srgb(img)
         scale = min(1.0, EREADER_MAX_SIDE / max(img.size),
                     (EREADER_MAX_PIXELS / (img.width * img.height)) ** 0.5)
+        size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+        turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF: shown a quarter turned
+        if scale < 1.0 and img.format == "JPEG":
+            img.draft(None, size)  # decode at 1/2, 1/4 or 1/8 of the size when that suffices
+        img = ImageOps.exif_transpose(img)
+        img = to_srgb(img)
         if scale < 1.0:
-            img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
-                             PILImage.LANCZOS)
+            img = img.resize(size[::-1] if turned else size, PILImage.LANCZOS)
         out = io.BytesIO()
         icc = srgb_icc()  # the same bytes in every build (a new profile carries the time)
         if img.mode in ("RGBA", "LA") or image.format in ("PNG", "GIF"):

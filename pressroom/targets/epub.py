@@ -60,12 +60,14 @@ EPUB_MEDIUM = Medium(
 )
 
 
-def make_book(publication: Publication, layout: Layout, print_cover: bytes | None = None,
+def make_book(publication: Publication, layout: Layout,
+              variants: dict[Path, tuple[bytes, str]], print_cover: bytes | None = None,
               page_starts: list[PageStart] | None = None) -> epub.EpubBook:
-    """The EbookLib book: metadata, images, cover page, sections, navigation. The cover is
-    ``print_cover`` (a JPEG of the screen PDF's first page) when given, else the cover photo.
-    With ``page_starts`` (from the screen PDF), the sections carry the print edition's page
-    breaks; ``page_list`` then gives the nav's page list."""
+    """The EbookLib book: metadata, images (their e-reader ``variants``: bytes and media type,
+    by path), cover page, sections, navigation. The cover is ``print_cover`` (a JPEG of the
+    screen PDF's first page) when given, else the cover photo. With ``page_starts`` (from the
+    screen PDF), the sections carry the print edition's page breaks; ``page_list`` then gives
+    the nav's page list."""
     settings = publication.settings
     page_starts = page_starts or []
     book = epub.EpubBook()
@@ -92,7 +94,7 @@ def make_book(publication: Publication, layout: Layout, print_cover: bytes | Non
 
     items = {}
     for image in publication.images:
-        data, media_type = images.ereader_variant(image)
+        data, media_type = variants[image.path]
         href = image_href(image)
         item = epub.EpubImage(uid=f"img-{Path(href).stem}", file_name=href,
                               media_type=media_type, content=data)
@@ -199,12 +201,16 @@ def _inline_images(section: Section):
 
 def write_epub(publication: Publication, layout: Layout, path: Path,
                print_pdf: Path | None = None,
-               page_starts: list[PageStart] | None = None) -> list[str]:
+               page_starts: list[PageStart] | None = None,
+               cache: Path | None = None, progress=None) -> list[str]:
     """Write the EPUB; its cover is the first page of ``print_pdf`` when that exists, its page
-    breaks and page list those of the screen PDF when ``page_starts`` are given."""
+    breaks and page list those of the screen PDF when ``page_starts`` are given. ``cache``
+    keeps the e-reader image variants between builds (default: beside ``path``)."""
     modified = build_time()
     print_cover = cover_from_pdf(print_pdf) if print_pdf and print_pdf.is_file() else None
-    book = make_book(publication, layout, print_cover, page_starts)
+    variants = images.ereader_variants(publication.images,
+                                       cache or path.parent / ".cache" / "ereader", progress)
+    book = make_book(publication, layout, variants, print_cover, page_starts)
     with atomic_output(path) as tmp:
         epub.write_epub(str(tmp), book, {"epub3_pages": False, "raise_exceptions": True,
                                          "mtime": modified.replace(tzinfo=None),
@@ -249,9 +255,16 @@ def _repack(path: Path, when: dt.datetime, language: str,
     with zipfile.ZipFile(path, "w") as target:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            # mimetype must be stored; images are compressed already, deflating them again
+            # costs time for a percent or two
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" or name.lower().endswith(
+                STORED_AS_IS) else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, data, compresslevel=9)
+
+
+#: Files a zip gains nothing by compressing.
+STORED_AS_IS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2")
 
 
 def _nav(nav: bytes, pages: list[tuple[int, str]]) -> bytes:

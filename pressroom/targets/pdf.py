@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from ..imprint import isbn_barcode
 from ..layouts import BUILTIN, Layout
 from ..model import Publication
+from ..progress import Progress
 from ..render import BodyRenderer, Medium
 from . import atomic_output, build_time, stable_pdf
 
@@ -49,7 +50,7 @@ LINE_SEPARATORS = dict.fromkeys((0x85, 0x2028, 0x2029), " ")
 def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
            bleed_mm: float = 0, stylesheets: tuple[Path | str, ...] = (),
            readable: tuple[Path, ...] = (),
-           check: bool = True):
+           check: bool = True, progress: Progress | None = None):
     """Lay the publication out with WeasyPrint: (the rendered Document, warnings).
 
     Warnings are WeasyPrint's own and, with ``check``, the page checks' findings (text outside
@@ -62,10 +63,11 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
 
     from ..pagecheck import block_sources, check_pages, font_face_families
 
+    progress = progress or Progress()
     fetcher = source_fetcher(publication.root, layout, readable)
     stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
-    with engine_warnings() as warnings:
+    with engine_warnings() as warnings, progress.engine_pages():
         html = HTML(string=print_html(publication, layout, medium, bleed_mm),
                     base_url=layout.folder.as_uri() + "/", url_fetcher=fetcher)
         document = html.render(stylesheets=[
@@ -76,6 +78,7 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     warnings += [why for url, why in dict(fetcher.refused).items()
                  if not any(url in warning for warning in warnings)]
     if check:
+        progress.step("checking pages", 0, len(document.pages))
         families = font_face_families(stylesheet.read_text(encoding="utf-8"))
         warnings += [finding.message for finding in check_pages(document, families,
                                                                 block_sources(publication))]
@@ -83,13 +86,15 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
 
 
 def write_pdf(publication: Publication, layout: Layout, path: Path,
-              pagination: Path | None = None) -> list[str]:
+              pagination: Path | None = None, progress: Progress | None = None) -> list[str]:
     """Render and write the screen PDF (tagged PDF/UA-1); return the warnings. With
     ``pagination``, also write there where each page starts (``pagination.page_starts``), for
     the EPUB's page list."""
     from ..pagination import page_starts, save
 
-    document, warnings = render(publication, layout)
+    progress = progress or Progress()
+    document, warnings = render(publication, layout, progress=progress)
+    progress.step("writing the PDF", 0, len(document.pages))
     with engine_warnings() as writing, atomic_output(path) as tmp:
         document.write_pdf(tmp, pdf_variant="pdf/ua-1")
         stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from ..layouts import Layout
 from ..marks import add_marks
 from ..model import Image, Publication
 from ..preflight import Report, preflight
+from ..progress import Progress
 from ..render import Medium
 from . import Staging, atomic_output, build_time, stable_image_names, staged_outputs
 from .pdf import PRINT_MEDIUM, render
@@ -50,19 +52,21 @@ class PressResult:
     preflight: Report | None = None
 
 
-def write_press(publication: Publication, layout: Layout, folder: Path, cache: Path) -> PressResult:
+def write_press(publication: Publication, layout: Layout, folder: Path, cache: Path,
+                progress: Progress | None = None) -> PressResult:
     """Write the press folder; ``cache`` keeps the CMYK image variants between builds."""
+    progress = progress or Progress()
     settings, press = publication.settings, publication.settings.print
     slug = settings.slug
     profile = layout.path(PROFILE_FILE)
-    variants = press_variants(publication, profile, cache)
+    variants = press_variants(publication, profile, cache, progress)
     medium = Medium("print", image_url=lambda image: variants[image.path].as_uri(),
                     section_url=PRINT_MEDIUM.section_url, anchor_url=PRINT_MEDIUM.anchor_url)
     stylesheets: list[Path | str] = [output_intent_css(profile)]
     if any((folder / PRESS_STYLESHEET).is_file() for folder in layout.folders):
         stylesheets.append(layout.path(PRESS_STYLESHEET))
     document, warnings = render(publication, layout, medium, press.bleed_mm, tuple(stylesheets),
-                                readable=(cache,), check=False)
+                                readable=(cache,), check=False, progress=progress)
     result = PressResult(warnings=warnings)
 
     press_pdf = folder / f"{slug}-press.pdf"
@@ -112,21 +116,31 @@ def image_names(publication: Publication, variants: dict[Path, Path]) -> dict:
             for image in publication.images if variants[image.path].exists()}
 
 
-def press_variants(publication: Publication, profile: Path, cache: Path) -> dict[Path, Path]:
-    """The CMYK variant of each image (made on first use)."""
+def press_variants(publication: Publication, profile: Path, cache: Path,
+                   progress: Progress | None = None) -> dict[Path, Path]:
+    """The CMYK variant of each image: made once per content, profile and ink limit and kept
+    in ``cache``; the new ones made in parallel (the colour transform and the ink limit run
+    without holding Python's lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     limit = publication.settings.print.ink_limit
-    return {image.path: press_image(image, profile, limit, cache) for image in publication.images}
-
-
-def press_image(image: Image, profile: Path, ink_limit: float, cache: Path) -> Path:
-    """The CMYK variant of an image, made once per content, profile and ink limit."""
     profile_digest = hashlib.sha256(profile.read_bytes()).hexdigest()
-    key = hashlib.sha256(f"{image.sha256}:{profile_digest}:{ink_limit}".encode()).hexdigest()[:20]
-    path = cache / f"{image.path.stem}-{key}.jpg"
-    if not path.exists():
-        with atomic_output(path) as tmp:
-            tmp.write_bytes(image_to_cmyk(image.path, profile, ink_limit))
-    return path
+
+    def one(image: Image) -> Path:
+        key = hashlib.sha256(f"{image.sha256}:{profile_digest}:{limit}".encode()).hexdigest()[:20]
+        path = cache / f"{image.path.stem}-{key}.jpg"
+        if not path.exists():
+            with atomic_output(path) as tmp:
+                tmp.write_bytes(image_to_cmyk(image.path, profile, limit))
+        return path
+
+    images, variants = publication.images, {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for done, (image, path) in enumerate(zip(images, pool.map(one, images)), 1):
+            variants[image.path] = path
+            if progress is not None:
+                progress.step("images in CMYK", done, len(images))
+    return variants
 
 
 def output_intent_css(profile: Path) -> str:

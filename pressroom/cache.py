@@ -1,0 +1,201 @@
+"""The build cache: what each target was last built from, so unchanged work is never redone.
+
+It lives in ``<out>/.cache/`` and is safe to delete (the next build is then a full one). Two
+levels:
+
+- a *stamp* of every file that can change a build (the source's manuscript, images and layouts,
+  the built-in layouts, Pressroom's own code), from their sizes and modification times only: when
+  it matches the last build's and the outputs are as that build left them, nothing is read at
+  all (a no-op rebuild costs a few milliseconds);
+- a *key* per target, from the contents that target depends on (Markdown, image digests,
+  publication.yaml, the layout files of its medium, the code): a target whose key did not change
+  and whose outputs are intact is not rebuilt, and its warnings are reported again.
+
+This module imports nothing heavy: the no-op path must not load the engines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+CACHE = Path(".cache")
+STATE = CACHE / "build.json"
+FORMAT = 1  # the state file's format; a state of another format is ignored
+CODE = Path(__file__).resolve().parent  # the pressroom package
+BUILTIN_LAYOUTS = CODE.parent / "layouts"
+
+#: Layout files that only one medium reads (relative to a layout folder); all others are shared.
+MEDIUM_FILES = {"epub": ("epub.css", "epub/"), "press": ("press.css", "profiles/")}
+
+
+@dataclass
+class TargetRecord:
+    """One target as last built: its stamp and key, its outputs (relative to the output folder,
+    with size and modification time) and what it reported."""
+
+    stamp: str
+    key: str
+    outputs: dict[str, list[int]]
+    warnings: list[str] = field(default_factory=list)
+    preflight_errors: list[str] = field(default_factory=list)
+    pages: dict[str, int] = field(default_factory=dict)  # page count of each PDF output
+
+
+class BuildState:
+    """``<out>/.cache/build.json``: the targets as last built and the inspected images."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.targets: dict[str, TargetRecord] = {}
+        self.images: dict[str, list] = {}  # path -> [size, mtime_ns, fields of model.Image]
+        try:
+            data = json.loads((out / STATE).read_text(encoding="utf-8"))
+            if data.get("format") == FORMAT:
+                self.targets = {name: TargetRecord(**record)
+                                for name, record in data["targets"].items()}
+                self.images = data["images"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no cache, or an unreadable one: build everything
+
+    def current(self, target: str, *, stamp: str | None = None, key: str | None = None) -> bool:
+        """True when ``target`` was last built from this stamp (or key) and its outputs are
+        still exactly as that build left them."""
+        record = self.targets.get(target)
+        if record is None or (stamp is not None and record.stamp != stamp) or \
+                (key is not None and record.key != key):
+            return False
+        return all(_signature(self.out / name) == signature
+                   for name, signature in record.outputs.items())
+
+    def record(self, target: str, stamp: str, key: str, outputs: list[Path],
+               warnings: list[str], preflight_errors: list[str] = ()) -> None:
+        """Note that ``target`` was built from ``stamp`` and ``key`` into ``outputs``."""
+        import pikepdf
+
+        pages = {}
+        for path in outputs:
+            if path.suffix == ".pdf":
+                with pikepdf.open(path) as pdf:
+                    pages[path.relative_to(self.out).as_posix()] = len(pdf.pages)
+        self.targets[target] = TargetRecord(
+            stamp, key, {path.relative_to(self.out).as_posix(): _signature(path)
+                         for path in outputs},
+            list(warnings), list(preflight_errors), pages)
+
+    def outputs(self, target: str) -> list[Path]:
+        return [self.out / name for name in self.targets[target].outputs]
+
+    def save(self) -> None:
+        """Write the state (atomically: a stop never leaves half a file)."""
+        from .targets import atomic_output
+
+        data = {"format": FORMAT,
+                "targets": {name: asdict(record) for name, record in self.targets.items()},
+                "images": self.images}
+        with atomic_output(self.out / STATE) as tmp:
+            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def source_stamp(source: Path, out: Path) -> str:
+    """A digest of the path, size and modification time of every file that can change a build:
+    the source's manuscript/, images/ and layouts/, the built-in layouts and the package's code,
+    with SOURCE_DATE_EPOCH. Nothing is read, so it costs milliseconds whatever the book's size."""
+    digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    folders = dict.fromkeys(folder.resolve() for folder in (
+        source / "manuscript", source / "images", source / "layouts", BUILTIN_LAYOUTS, CODE))
+    skip = out.resolve()
+    for folder in folders:
+        for path, info in _walk(folder, skip):
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _walk(folder: Path, skip: Path):
+    """(path, stat) of the files below ``folder`` in a stable order, leaving out ``skip`` and
+    compiled Python."""
+    if not folder.is_dir() or folder == skip:
+        return
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                yield from _walk(path, skip)
+        elif not entry.name.endswith(".pyc"):
+            try:
+                yield path, entry.stat()
+            except OSError:
+                continue
+
+
+class Key:
+    """A content key: a SHA-256 fed with labelled parts."""
+
+    def __init__(self, *parts):
+        self.digest = hashlib.sha256()
+        for part in parts:
+            self.add(part)
+
+    def add(self, part) -> Key:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        self.digest.update(len(data).to_bytes(8, "big") + data)
+        return self
+
+    def add_file(self, path: Path) -> Key:
+        """The file's name and contents (nothing when it does not exist)."""
+        return self.add(path.name).add(path.read_bytes() if path.is_file() else b"")
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
+def code_digest() -> str:
+    """The package's own code: a new version of Pressroom rebuilds everything."""
+    key = Key()
+    for path, _ in _walk(CODE, CODE / "__pycache__"):
+        key.add(path.relative_to(CODE).as_posix()).add(path.read_bytes())
+    return key.hexdigest()
+
+
+def target_key(publication, layout, medium: str, *extra) -> str:
+    """The content key of a target in ``medium`` (``pdf``, ``epub``, ``press``): the code,
+    SOURCE_DATE_EPOCH, publication.yaml, every section's Markdown, the digest of every image,
+    the layout files that medium reads, and ``extra`` (what the target takes from another)."""
+    key = Key(code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""))
+    key.add_file(publication.root / "manuscript" / "publication.yaml")
+    for section in publication.sections:
+        key.add_file(section.source)
+    for image in sorted(publication.images, key=lambda image: image.path):
+        key.add(image.path.name).add(image.sha256)
+    for folder in layout.folders:
+        for path, _ in _walk(folder, folder / "__pycache__"):
+            relative = path.relative_to(folder).as_posix()
+            if medium_of(relative) in (None, medium):
+                key.add(relative).add(path.read_bytes())
+    for part in extra:
+        key.add(part)
+    return key.hexdigest()
+
+
+def medium_of(relative: str) -> str | None:
+    """The one medium that reads a layout file (``epub``, ``press``), or None when shared."""
+    for medium, names in MEDIUM_FILES.items():
+        if any(relative == name or (name.endswith("/") and relative.startswith(name))
+               for name in names):
+            return medium
+    return None
