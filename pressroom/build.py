@@ -18,6 +18,7 @@ from pathlib import Path
 from .cache import BuildState, source_stamp, target_key
 from .diagnostics import LOGGER, Problem, SourceError
 from .progress import Progress
+from .targets import Background
 
 TARGETS = ("pdf", "epub", "press")
 PAGINATION = Path(".cache") / "pagination.json"  # where the screen PDF's pages start (for the EPUB)
@@ -75,7 +76,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
             if target == "epub" or not state.current(target, key=keys[target])]
     press = None
     if "press" in todo and len(todo) > 1:  # press in a second process, beside the others
-        press = _Background(_press, publication, layout, out, progress.quiet())
+        press = Background(_press, publication, layout, out, progress.quiet())
     try:
         if "pdf" in todo:
             with _timed(report, "pdf"), progress.stage("screen PDF"):
@@ -103,16 +104,33 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
 
 
 def _pdf(publication, layout, out: Path, progress: Progress) -> tuple[list[Path], list[str]]:
-    """The screen PDF, where its pages start (for the EPUB) and its proof sheet."""
+    """The screen PDF, where its pages start (for the EPUB) and its proof sheet. The PDF is
+    written and its proof sheet drawn in a second process while this one checks the pages."""
+    from .pagination import page_starts, save
+    from .targets.pdf import check, render
+
+    slug = publication.settings.slug
+    path, proof = out / f"{slug}.pdf", out / f"{slug}-proof.png"
+    document, warnings = render(publication, layout, progress=progress)
+    writer = Background(_write_screen_pdf, document, path, proof)
+    try:
+        progress.step("checking pages", 0, len(document.pages))
+        warnings += check(document, publication, layout)
+        save(page_starts(document), out / PAGINATION)
+        progress.step("writing the PDF and its proof sheet", 0, len(document.pages))
+        warnings += writer.result()
+    finally:
+        writer.stop()
+    return [path, out / PAGINATION, proof], warnings
+
+
+def _write_screen_pdf(document, path: Path, proof: Path) -> list[str]:
     from .proof import write_proof
     from .targets.pdf import write_pdf
 
-    path = out / f"{publication.settings.slug}.pdf"
-    warnings = write_pdf(publication, layout, path, pagination=out / PAGINATION,
-                         progress=progress)
-    with progress.stage("proof sheet"):
-        proof = write_proof(path, out / f"{publication.settings.slug}-proof.png")
-    return [path, out / PAGINATION, proof], warnings
+    warnings = write_pdf(document, path)
+    write_proof(path, proof)
+    return warnings
 
 
 def _epub(publication, layout, out: Path, state: BuildState, stamp: str, pdf_key: str,
@@ -125,8 +143,8 @@ def _epub(publication, layout, out: Path, state: BuildState, stamp: str, pdf_key
     screen_pdf, pagination = out / f"{slug}.pdf", out / PAGINATION
     print_edition = state.current("pdf", key=pdf_key)
     extra = Key()
-    if print_edition:
-        extra.add_file(screen_pdf).add_file(pagination)
+    if print_edition:  # the cover and page list come from the screen PDF of these inputs
+        extra.add(pdf_key).add_file(pagination)
     key = target_key(publication, layout, "epub", extra.hexdigest())
     if state.current("epub", key=key):
         return
@@ -179,57 +197,6 @@ class _timed:
 
     def __exit__(self, *exc):
         self.report.timings[self.name] = time.perf_counter() - self.started
-
-
-class _Background:
-    """``function(*args)`` in a forked process; :meth:`result` waits for its return value (or
-    raises its source error). Forked, not spawned: the child has the model already, and nothing
-    is imported twice. A stop of the build stops the child, which removes its temporary files."""
-
-    def __init__(self, function, *args):
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._run, args=(sender, function, args),
-                                       daemon=True)
-        self.process.start()
-        sender.close()
-
-    @staticmethod
-    def _run(sender, function, args) -> None:
-        from .targets import interruptible
-
-        try:
-            with interruptible():
-                sender.send(("ok", function(*args)))
-        except SourceError as error:
-            sender.send(("source", error.problems))
-        except KeyboardInterrupt:
-            os._exit(130)
-        except BaseException as error:  # noqa: BLE001 - shown by the parent, with its type
-            sender.send(("error", f"{type(error).__name__}: {error}"))
-
-    def result(self):
-        try:
-            kind, value = self.receiver.recv()
-        except EOFError:
-            raise RuntimeError("the press files' process stopped without a result") from None
-        finally:
-            self.process.join()
-        if kind == "source":
-            raise SourceError(value)
-        if kind == "error":
-            raise RuntimeError(f"making the press files failed: {value}")
-        return value
-
-    def stop(self) -> None:
-        """Stop the child if it still runs (the build failed or was interrupted) and wait for
-        it to clean up."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.receiver.close()
 
 
 def build_strict(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,

@@ -12,6 +12,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..diagnostics import SourceError
+
 #: The signals that stop a build cleanly (every temporary file removed), as Ctrl-C does.
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                      if hasattr(signal, name))
@@ -125,6 +127,60 @@ def staged_outputs():
             for tmp in staging.files.values():
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
+
+
+class Background:
+    """``function(*args)`` in a forked process; :meth:`result` waits for its return value (or
+    raises its source error). Forked, not spawned: the child has the model already, and nothing
+    is imported twice. A stop of the build stops the child, which removes its temporary files."""
+
+    def __init__(self, function, *args):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run, args=(sender, function, args),
+                                       daemon=True)
+        self.process.start()
+        sender.close()
+
+    @staticmethod
+    def _run(sender, function, args) -> None:
+        try:
+            with interruptible():
+                sender.send(("ok", function(*args)))
+        except KeyboardInterrupt:
+            os._exit(130)
+        except SourceError as error:  # not picklable as it is
+            sender.send(("source", error.problems))
+        except BaseException as error:  # noqa: BLE001 - raised again in the parent
+            try:
+                sender.send(("raise", error))  # an OSError keeps its file name and reason
+            except Exception:  # noqa: BLE001 - not picklable: its type and message
+                sender.send(("error", f"{type(error).__name__}: {error}"))
+
+    def result(self):
+        try:
+            kind, value = self.receiver.recv()
+        except EOFError:
+            raise RuntimeError("a build process stopped without a result") from None
+        finally:
+            self.process.join()
+        if kind == "source":
+            raise SourceError(value)
+        if kind == "raise":
+            raise value
+        if kind == "error":
+            raise RuntimeError(f"a build process failed: {value}")
+        return value
+
+    def stop(self) -> None:
+        """Stop the child if it still runs (the build failed or was interrupted) and wait for
+        it to clean up."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receiver.close()
 
 
 #: WeasyPrint names an image resource after the MD5 of its URL ("/i" + 32 hex digits + 1 when

@@ -49,19 +49,14 @@ LINE_SEPARATORS = dict.fromkeys((0x85, 0x2028, 0x2029), " ")
 
 def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
            bleed_mm: float = 0, stylesheets: tuple[Path | str, ...] = (),
-           readable: tuple[Path, ...] = (),
-           check: bool = True, progress: Progress | None = None):
-    """Lay the publication out with WeasyPrint: (the rendered Document, warnings).
+           readable: tuple[Path, ...] = (), progress: Progress | None = None):
+    """Lay the publication out with WeasyPrint: (the rendered Document, WeasyPrint's warnings).
 
-    Warnings are WeasyPrint's own and, with ``check``, the page checks' findings (text outside
-    the live area, stranded headings, split figures, widows, missing glyphs...). Press files add
-    ``stylesheets`` (files, or CSS text) after the layout's print.css and ``readable`` folders
-    (their image variants).
+    Press files add ``stylesheets`` (files, or CSS text) after the layout's print.css and
+    ``readable`` folders (their image variants).
     """
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
     from weasyprint.text.fonts import FontConfiguration
-
-    from ..pagecheck import block_sources, check_pages, font_face_families
 
     progress = progress or Progress()
     fetcher = source_fetcher(publication.root, layout, readable)
@@ -77,30 +72,25 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     # What the fetcher refused, where WeasyPrint's own warning does not say it (fonts)
     warnings += [why for url, why in dict(fetcher.refused).items()
                  if not any(url in warning for warning in warnings)]
-    if check:
-        progress.step("checking pages", 0, len(document.pages))
-        families = font_face_families(stylesheet.read_text(encoding="utf-8"))
-        warnings += [finding.message for finding in check_pages(document, families,
-                                                                block_sources(publication))]
     return document, warnings
 
 
-def write_pdf(publication: Publication, layout: Layout, path: Path,
-              pagination: Path | None = None, progress: Progress | None = None) -> list[str]:
-    """Render and write the screen PDF (tagged PDF/UA-1); return the warnings. With
-    ``pagination``, also write there where each page starts (``pagination.page_starts``), for
-    the EPUB's page list."""
-    from ..pagination import page_starts, save
+def check(document, publication: Publication, layout: Layout) -> list[str]:
+    """The page checks' findings on a rendered document: text outside the live area, stranded
+    headings, split figures, widows, missing glyphs..."""
+    from ..pagecheck import block_sources, check_pages, font_face_families
 
-    progress = progress or Progress()
-    document, warnings = render(publication, layout, progress=progress)
-    progress.step("writing the PDF", 0, len(document.pages))
+    families = font_face_families(layout.path("print.css").read_text(encoding="utf-8"))
+    return [finding.message
+            for finding in check_pages(document, families, block_sources(publication))]
+
+
+def write_pdf(document, path: Path) -> list[str]:
+    """Write a rendered document as the screen PDF (tagged PDF/UA-1); WeasyPrint's warnings."""
     with engine_warnings() as writing, atomic_output(path) as tmp:
         document.write_pdf(tmp, pdf_variant="pdf/ua-1")
         stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies
-    if pagination is not None:
-        save(page_starts(document), pagination)
-    return warnings + writing
+    return writing
 
 
 def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = ()):

@@ -66,7 +66,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
     if any((folder / PRESS_STYLESHEET).is_file() for folder in layout.folders):
         stylesheets.append(layout.path(PRESS_STYLESHEET))
     document, warnings = render(publication, layout, medium, press.bleed_mm, tuple(stylesheets),
-                                readable=(cache,), check=False, progress=progress)
+                                readable=(cache,), progress=progress)
     result = PressResult(warnings=warnings)
 
     press_pdf = folder / f"{slug}-press.pdf"
