@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pikepdf
 from fontTools.pens.basePen import BasePen
-from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
 MM = 72 / 25.4
@@ -71,25 +70,25 @@ def _num(value: float, digits: int = 3) -> str:
     return "0" if text in ("-0", "") else text
 
 
-class _PathPen(BasePen):
-    """A fontTools pen writing PDF path operators; quadratic curves (TrueType) arrive here
-    already converted to cubic ones by BasePen. Coordinates to 0.01 pt: small text, small file."""
+class _OutlinePen(BasePen):
+    """A fontTools pen recording PDF path operators with their points; quadratic curves
+    (TrueType) arrive here already converted to cubic ones by BasePen."""
 
     def __init__(self, glyph_set=None):
         super().__init__(glyph_set)
-        self.ops: list[str] = []
+        self.ops: list[tuple[str, tuple]] = []
 
     def _moveTo(self, pt):
-        self.ops.append(f"{_num(pt[0], 2)} {_num(pt[1], 2)} m")
+        self.ops.append(("m", (pt,)))
 
     def _lineTo(self, pt):
-        self.ops.append(f"{_num(pt[0], 2)} {_num(pt[1], 2)} l")
+        self.ops.append(("l", (pt,)))
 
     def _curveToOne(self, pt1, pt2, pt3):
-        self.ops.append(" ".join(_num(v, 2) for v in (*pt1, *pt2, *pt3)) + " c")
+        self.ops.append(("c", (pt1, pt2, pt3)))
 
     def _closePath(self):
-        self.ops.append("h")
+        self.ops.append(("h", ()))
 
     def _endPath(self):
         pass
@@ -119,13 +118,29 @@ class OutlineFont:
 
     def path(self, text: str, size: float, x: float, y: float) -> str:
         """Path operators drawing ``text`` with its baseline starting at (x, y); fill with f."""
-        pen = _PathPen(self.glyphs)
         scale = size / self.upem
+        glyphs = []
         for char in text:
             name = self._glyph(char)
-            self.glyphs[name].draw(TransformPen(pen, (scale, 0, 0, scale, x, y)))
+            glyphs.append(self._placed(name, scale, x, y))
             x += self.advances[name][0] * scale
-        return "\n".join(pen.ops)
+        return "\n".join(glyph for glyph in glyphs if glyph)
+
+    @functools.lru_cache(maxsize=4096)
+    def _placed(self, name: str, scale: float, x: float, y: float) -> str:
+        """One glyph's path operators at (x, y): the same letters at the same places recur on
+        every page's slug line."""
+        return "\n".join(" ".join(f"{_num(px * scale + x, 2)} {_num(py * scale + y, 2)}"
+                                   for px, py in points) + (" " if points else "") + operator
+                          for operator, points in self._outline(name))
+
+    @functools.cache
+    def _outline(self, name: str) -> list[tuple[str, tuple]]:
+        """A glyph's outline in font units as (operator, points): drawn once per glyph (a CFF
+        glyph is a program to run; the slug line of every page repeats the same letters)."""
+        pen = _OutlinePen(self.glyphs)
+        self.glyphs[name].draw(pen)
+        return pen.ops
 
 
 @functools.lru_cache(maxsize=8)
