@@ -1,0 +1,279 @@
+"""A synthetic long book for the benchmark: prose, subheadings, footnotes, tables and photos.
+
+    python bench/longbook.py DIR --pages 300 --images 100 [--seed 0]
+
+writes a publication folder (``manuscript/`` and ``images/``; ``layout: book``, A5) whose screen
+PDF has about ``pages`` pages (within a few per cent from 30 pages up; never fewer than ~18): a
+preface, one chapter per ~10 pages (prose, subheadings, dialogue, a footnote every ~10 pages, a
+table in every other chapter), a note on the text, and ``images`` figures spread over the
+chapters, each a 2400 x 1600 px, 300 dpi JPEG of its own (~1.2 MB). The text is pseudo-random
+English from fixed word lists. It builds without warnings. Same arguments, same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter
+
+# The page budget, fitted to builds of these books (15 to 300 pages): a page holds
+# WORDS_PER_PAGE words of text (prose, dialogue and notes); the rest are fixed costs in pages.
+WORDS_PER_PAGE = 320
+FIXED_PAGES = 9.5           # half-title, frontispiece, title, copyright, contents, the preface's
+#                             text; the back matter's two pages and the blank verso before half
+OPENER_PAGES = 1.0          # a section's opener drop, its last page's end, half a blank verso
+FIGURE_PAGES = 0.75         # a photo and caption, and the space left when it moves to the next page
+TABLE_PAGES = 0.25
+PAGES_PER_CHAPTER = 10
+LINE_CHARS = 80             # more than a line holds (~72): line counts are estimated from below
+DIALOGUE_LINES = 36         # a page holds fewer lines (34)
+BACK_MATTER_LINES = 32      # more than the first page holds under the opener (~22), with room
+#                             for a last paragraph on the second (34)
+NOTE_EVERY = 1000           # words of prose between footnotes, on average
+NOTE_WORDS = 500            # a note's paragraph and dialogue
+PHOTO_SIZE = (2400, 1600)
+
+SUBJECTS = ("the harbour master", "the printer", "a young clerk", "the council", "my grandmother",
+            "the ferryman", "a travelling surveyor", "the schoolteacher", "the miller's son",
+            "an old sailor", "the archivist", "the lighthouse keeper", "a merchant from the coast",
+            "the parish", "the foreman", "her brother", "the village", "the committee")
+VERBS = ("kept", "described", "carried", "remembered", "measured", "repaired", "counted",
+         "noticed", "printed", "crossed", "followed", "gathered", "recorded", "doubted",
+         "praised", "mended", "sold", "copied", "questioned", "rebuilt")
+OBJECTS = ("the ledger", "a bundle of letters", "the old bridge", "the winter accounts",
+           "every boat in the bay", "the map of the valley", "a crate of type", "the tide tables",
+           "the chapel roof", "the price of salt", "a list of names", "the northern road",
+           "the mill wheel", "a set of photographs", "the station clock", "the orchard wall",
+           "the weather", "a borrowed lantern", "the survey notes", "the canal locks")
+PLACES = ("in the harbour", "along the quay", "before the first frost", "after the flood",
+          "beyond the river", "near the market", "under the station roof", "across the valley",
+          "on the morning of the fair", "between two storms", "at the edge of the town",
+          "during the long summer", "behind the workshop", "by lamplight")
+JOINS = (", and", ", but", "; meanwhile", ", while", " because", ", so", " until", ", although")
+ASIDES = ("as everyone agreed", "or so the story goes", "at least once a year",
+          "without much enthusiasm", "to nobody's surprise", "for reasons never explained")
+TITLE_NOUNS = ("Harbour", "Ledger", "Bridge", "Winter", "Printer", "Orchard", "Survey", "Lantern",
+               "Market", "River", "Station", "Mill", "Archive", "Coast", "Valley", "Road")
+TITLE_FORMS = ("The {0} and the {1}", "Notes on the {0}", "The {0} in Winter", "A {0} Remembered",
+               "The {0} at Dawn", "{0} and {1}", "After the {0}")
+PLACE_NAMES = ("Aldmouth", "Bracken Hill", "Corran", "Dunmere", "Eastwold", "Fairhaven",
+               "Glenarm", "Holloway", "Inverloch", "Kestrel Bay")
+
+
+def make_book(folder: Path, pages: int, images: int, seed: int = 0) -> Path:
+    """Write a book of about ``pages`` pages with ``images`` figures into ``folder`` (created;
+    it must not hold a manuscript yet); return ``folder``."""
+    folder = Path(folder)
+    manuscript, photos = folder / "manuscript", folder / "images"
+    if manuscript.is_dir() and any(manuscript.iterdir()):
+        raise FileExistsError(f"{manuscript} is not empty")
+    manuscript.mkdir(parents=True, exist_ok=True)
+    photos.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    chapters = max(2, round(pages / PAGES_PER_CHAPTER))
+    tables = (chapters + 1) // 2
+    words = WORDS_PER_PAGE * max(pages - FIXED_PAGES - (chapters + 1) * OPENER_PAGES
+                                 - images * FIGURE_PAGES - tables * TABLE_PAGES, chapters)
+    alts = [make_photo(photos / photo_name(k), seed, k) for k in range(1, images + 1)]
+    (manuscript / "publication.yaml").write_text(settings(chapters, images), encoding="utf-8")
+    (manuscript / "00-preface.md").write_text(preface(rng), encoding="utf-8")
+    digits = len(str(chapters))
+    for number, plates in enumerate(share(range(1, images + 1), chapters), 1):
+        text = chapter(rng, number, round(words / chapters), plates, alts, number % 2 == 1)
+        (manuscript / f"{number:0{digits}d}-chapter-{number}.md").write_text(text, encoding="utf-8")
+    (manuscript / f"{chapters + 1:0{digits}d}-note-on-the-text.md").write_text(
+        note_on_the_text(rng), encoding="utf-8")
+    return folder
+
+
+def settings(chapters: int, images: int) -> str:
+    """publication.yaml: the book layout (A5), a cover photo when there are photos."""
+    lines = ['title: "The Long Book: A Benchmark of Book Typography"',
+             f"subtitle: {chapters} chapters of generated prose, with {images} photographs",
+             "authors: [Ada Placeholder]", "publisher: Pressroom Bench Press", "date: 2024-09-01",
+             "language: en-GB", "slug: longbook", "layout: book",
+             "description: Generated prose, notes, tables and photographs for benchmarks.",
+             'rights: "Generated text; no rights reserved."']
+    if images:
+        lines += ["cover:", f"  image: {photo_name(1)}"]
+    return "\n".join(lines) + "\n"
+
+
+def share(items: range, parts: int) -> list[list[int]]:
+    """``items`` in ``parts`` consecutive runs of nearly equal length."""
+    items = list(items)
+    return [items[len(items) * k // parts:len(items) * (k + 1) // parts] for k in range(parts)]
+
+
+def photo_name(k: int) -> str:
+    return f"photo-{k:03d}.jpg"
+
+
+def make_photo(path: Path, seed: int, k: int) -> str:
+    """A print-resolution photo: a blurred landscape of hills under a graded sky, with blotches,
+    texture and grain so it compresses like a real photo (~1.2 MB). Returns its alt text."""
+    rng = random.Random(f"{seed}-{k}")
+    size = width, height = PHOTO_SIZE
+    top, foot = Image.new("RGB", size, colour(rng)), Image.new("RGB", size, colour(rng))
+    image = Image.composite(foot, top, Image.linear_gradient("L").resize(size))  # a graded sky
+    draw = ImageDraw.Draw(image)
+    horizon = rng.randint(height // 3, 2 * height // 3)
+    hills = rng.randint(3, 6)
+    for _ in range(hills):
+        x, r = rng.randrange(width), rng.randint(400, 1200)
+        draw.ellipse([x - r, horizon - r // 3, x + r, horizon + r], fill=colour(rng))
+    draw.rectangle([0, horizon + 200, width, height], fill=colour(rng))
+    for _ in range(rng.randint(2, 5)):
+        x, y, r = rng.randrange(width), rng.randrange(horizon, height), rng.randint(60, 250)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour(rng))
+    image = image.filter(ImageFilter.GaussianBlur(6))
+    for mode, scale, weight in (("RGB", 40, 0.15), ("L", 3, 0.12), ("L", 1, 0.08)):
+        noise = noise_image(rng, mode, (width // scale, height // scale))
+        image = Image.blend(image, noise.resize(size, Image.BICUBIC).convert("RGB"), weight)
+    image.save(path, "JPEG", quality=90, dpi=(300, 300))
+    return (f"A hazy landscape: {hills} rounded hills below a graded sky, "
+            f"with a field in the foreground near {rng.choice(PLACE_NAMES)}.")
+
+
+def colour(rng: random.Random) -> tuple[int, int, int]:
+    return rng.randrange(40, 230), rng.randrange(40, 230), rng.randrange(40, 230)
+
+
+def noise_image(rng: random.Random, mode: str, size: tuple[int, int]) -> Image.Image:
+    """Uniform random pixels (deterministic: from ``rng``)."""
+    return Image.frombytes(mode, size, rng.randbytes(size[0] * size[1] * len(mode)))
+
+
+def sentence(rng: random.Random) -> str:
+    """One sentence of one to three clauses, now and then a quotation."""
+    text = clause(rng)
+    for _ in range(rng.choice((0, 0, 1, 1, 2))):
+        text += f"{rng.choice(JOINS)} {clause(rng)}"
+    if rng.random() < 0.05:
+        text += f" in {rng.randint(1820, 1960)}"
+    text = text[0].upper() + text[1:]
+    if rng.random() < 0.06:
+        return f'"{text}," said {rng.choice(SUBJECTS)}.'
+    return text + "."
+
+
+def clause(rng: random.Random, asides: bool = True) -> str:
+    words = [rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS)]
+    if asides and rng.random() < 0.06:
+        words.insert(1, f"--- {rng.choice(ASIDES)} ---")
+    if rng.random() < 0.6:
+        words.append(rng.choice(PLACES))
+    return " ".join(words)
+
+
+def paragraph(rng: random.Random, sentences: int | None = None) -> str:
+    return " ".join(sentence(rng) for _ in range(sentences or rng.randint(2, 8)))
+
+
+def title(rng: random.Random) -> str:
+    return rng.choice(TITLE_FORMS).format(*rng.sample(TITLE_NOUNS, 2))
+
+
+def preface(rng: random.Random) -> str:
+    """The front matter: a short preface."""
+    paragraphs = "\n\n".join(paragraph(rng) for _ in range(5))
+    return f"---\ntitle: Preface\nkind: front\n---\n{paragraphs}\n"
+
+
+def note_on_the_text(rng: random.Random) -> str:
+    """The back matter: two pages, whatever came before. It opens on a right-hand page, so the
+    book has an even number of pages, as a perfect binding wants (no blank page is added)."""
+    paragraphs: list[str] = []
+    while sum(map(len, paragraphs)) < BACK_MATTER_LINES * LINE_CHARS:
+        paragraphs.append(paragraph(rng, rng.randint(3, 5)))
+    return "---\ntitle: A Note on the Text\nkind: back\n---\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def chapter(rng: random.Random, number: int, words: int, plates: list[int], alts: list[str],
+            with_table: bool) -> str:
+    """A chapter of about ``words`` words: a subheading every ~1200 words, a footnote with its
+    dialogue (see :func:`noted`) every NOTE_EVERY words of prose, the ``plates`` spread evenly,
+    each right after a paragraph that refers to it, and perhaps a table."""
+    paragraphs: list[str] = []
+    headings: dict[int, str] = {}                    # a subheading before paragraph i
+    after: dict[int, list[str]] = defaultdict(list)  # figures, notes and dialogue, a table
+    written = notes = 0
+    while written < words:
+        text, at = paragraph(rng), len(paragraphs)
+        if at and rng.random() < len(text.split()) / 1200:
+            headings[at] = title(rng)
+        if written + NOTE_WORDS < words and rng.random() < len(text.split()) / NOTE_EVERY:
+            notes += 1
+            after[at] += noted(rng, f"c{number}n{notes}")
+        paragraphs.append(text)
+        written += sum(len(block.split()) for block in [text, *after[at]])
+    for at, plate in zip(spread(len(paragraphs), len(plates)), plates):
+        paragraphs[at] += f" (See [plate {plate}](#fig-{plate}).)"
+        after[at].insert(0, figure(plate, alts, rng))
+    if with_table:
+        after[len(paragraphs) // 2].append(table(rng))
+    blocks = [f"# {title(rng)}"]
+    for at, text in enumerate(paragraphs):
+        blocks += [f"## {headings[at]}"] if at in headings else []
+        blocks += [text, *after[at]]
+    return "\n\n".join(blocks) + "\n"
+
+
+def noted(rng: random.Random, label: str) -> list[str]:
+    """A short paragraph calling note ``label``, the note, then a page of dialogue.
+
+    WeasyPrint 70 moves a page's footnotes to the next page to avoid an orphan when a paragraph
+    of four lines or more breaks at the page foot. So the note's paragraph, and all that follows
+    it for a page, are paragraphs of at most three lines (150 characters): dialogue."""
+    call = short(rng, 70) + f".[^{label}] " + short(rng, 70) + "."
+    lines, dialogue = 0, []
+    while lines < DIALOGUE_LINES:
+        line = short(rng, 110)
+        dialogue.append(f'"{line}," said {rng.choice(SUBJECTS)}.' if rng.random() < 0.6
+                        else f"{line}.")
+        lines += len(dialogue[-1]) // LINE_CHARS + 1
+    return [call, f"[^{label}]: {sentence(rng)}", *dialogue]
+
+
+def short(rng: random.Random, limit: int) -> str:
+    """One capitalised clause of at most ``limit`` characters."""
+    while len(text := clause(rng, asides=False)) > limit:
+        pass
+    return text[0].upper() + text[1:]
+
+
+def spread(length: int, count: int) -> list[int]:
+    """``count`` indexes spread evenly over ``length`` items, away from both ends."""
+    return [length * (2 * k + 1) // (2 * count) for k in range(count)]
+
+
+def figure(plate: int, alts: list[str], rng: random.Random) -> str:
+    caption = f"Plate {plate}: {rng.choice(PLACE_NAMES)} from the {rng.choice(TITLE_NOUNS).lower()}"
+    return (f'![{alts[plate - 1]}]({photo_name(plate)} "{caption}")'
+            f'{{#fig-{plate} credit="Photo: Pressroom bench generator"}}')
+
+
+def table(rng: random.Random) -> str:
+    """A small table of figures by year and place."""
+    rows = ["| Year | Place | Boats | Letters | Share |", "|---|---|--:|--:|--:|"]
+    for _ in range(rng.randint(4, 7)):
+        rows.append(f"| {rng.randint(1820, 1960)} | {rng.choice(PLACE_NAMES)} | "
+                    f"{rng.randint(2, 90)} | {rng.randint(12, 4800):,} | {rng.randint(1, 99)}% |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="the publication folder to write")
+    parser.add_argument("--pages", type=int, default=300, help="about this many PDF pages")
+    parser.add_argument("--images", type=int, default=100, help="this many photographs")
+    parser.add_argument("--seed", type=int, default=0, help="another seed, another book")
+    arguments = parser.parse_args()
+    print(make_book(arguments.folder, arguments.pages, arguments.images, arguments.seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,463 @@
+"""Pressroom's benchmark: build times and peak memory of long books, against the engine floor.
+
+    .venv/bin/python bench/run.py [--rounds 3] [--pages 30,100,300] [--quick]
+
+Generates the books once (bench/.books/, see longbook.py), then runs every measurement as its
+own subprocess, all of them once per round, round after round (so a slow spell of the machine
+touches every measurement alike). Reports medians, ratios and the peak memory of each process
+tree, checks them against the goals, and writes the table to bench/results.md. See README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import importlib.metadata
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pypdfium2
+
+from pressroom.build import load_publication
+from pressroom.targets.pdf import print_html
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+BOOKS = BENCH / ".books"      # generated books, reused while longbook.py is unchanged
+WORK = BENCH / ".work"        # each measurement's source copy and output folder
+RESULTS = BENCH / "results.md"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+WEASYPRINT = ROOT / ".venv" / "bin" / "weasyprint"
+EPUB_CSS = Path("layouts") / "book" / "epub.css"  # a source-local copy overrides the layout's
+SLUG = "longbook"             # longbook.py's slug: the output file names
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1704067200"}  # 2024-01-01: the same bytes each run
+POLL = 0.05                   # seconds between memory samples
+MB = 1e6
+
+sys.path.insert(0, str(BENCH))
+from longbook import make_book  # noqa: E402  (bench/ is not a package)
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak: int       # bytes: the highest sum of PSS over the process tree
+
+
+@dataclass
+class Case:
+    """One measurement: ``prepare`` (untimed) before each run of ``command``."""
+
+    name: str
+    command: list[str]
+    out: Path | None = None  # the output folder of a build
+    prepare: Callable[[], None] = lambda: None
+    after: Callable[[], None] = lambda: None
+    runs: list[Run] = field(default_factory=list)
+
+    def seconds(self) -> float:
+        return statistics.median(run.seconds for run in self.runs)
+
+    def peak(self) -> float:
+        return statistics.median(run.peak for run in self.runs)
+
+
+@dataclass
+class Book:
+    source: Path
+    pages: int      # asked for
+    images: int
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    books = [book_for(pages, max(1, round(pages / 3))) for pages in arguments.pages]
+    code = code_state()
+    bench = Benchmark(books[-1], books[:-1])
+    for number in range(1, arguments.rounds + 1):
+        for case in bench.cases:
+            case.prepare()
+            case.runs.append(measure(case.command))
+            case.after()
+            progress(f"round {number}/{arguments.rounds}  {case.name:<18} "
+                     f"{case.runs[-1].seconds:7.2f} s  {case.runs[-1].peak / MB:6.0f} MB")
+    report = bench.report(arguments.rounds)
+    if code_state() != code:
+        report += ("\n**Pressroom's code or layouts changed during the run**: the measurements "
+                   "mix versions (and builds after the change started from an invalid cache). "
+                   "Run again.\n")
+    RESULTS.write_text(report, encoding="utf-8")
+    print(report)
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, help="rounds of every measurement (default 3; 2 "
+                        "with --quick)")
+    parser.add_argument("--pages", type=lambda text: sorted(int(n) for n in text.split(",")),
+                        help="book sizes, comma-separated (default 30,100,300; 20,40 with "
+                        "--quick); the largest is the one most measurements use, images are a "
+                        "third of the pages")
+    parser.add_argument("--quick", action="store_true", help="a smoke run on small books")
+    arguments = parser.parse_args()
+    arguments.rounds = arguments.rounds or (2 if arguments.quick else 3)
+    arguments.pages = arguments.pages or ([20, 40] if arguments.quick else [30, 100, 300])
+    return arguments
+
+
+def code_state() -> str:
+    """A fingerprint of what is measured: Pressroom's code and built-in layouts (file names,
+    sizes, modification times)."""
+    files = sorted([*(ROOT / "pressroom").rglob("*.py"),
+                    *(path for path in (ROOT / "layouts").rglob("*") if path.is_file())])
+    return hashlib.sha256(repr([(str(path), path.stat().st_size, path.stat().st_mtime_ns)
+                                for path in files]).encode()).hexdigest()
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def book_for(pages: int, images: int) -> Book:
+    """The generated book of this size, made once per version of longbook.py (the books of
+    other versions are deleted)."""
+    version = hashlib.sha256((BENCH / "longbook.py").read_bytes()).hexdigest()[:8]
+    for old in BOOKS.glob("*"):
+        if not old.name.endswith(f"-{version}"):
+            shutil.rmtree(old)
+    folder = BOOKS / f"{pages}p-{images}i-{version}"
+    if not folder.is_dir():
+        progress(f"generating a {pages}-page book with {images} photos in {folder}")
+        scratch = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(scratch, ignore_errors=True)
+        make_book(scratch, pages, images)
+        scratch.rename(folder)
+    return Book(folder, pages, images)
+
+
+# ---- Measuring -------------------------------------------------------------------------------
+
+WARNINGS: dict[str, str] = {}  # what the measured commands printed on stderr -> which command
+
+
+def measure(command: list[str]) -> Run:
+    """Run ``command`` to its end: wall-clock time and the peak memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    sampler = PeakMemory(process.pid)
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    if process.returncode:
+        sys.exit(f"{' '.join(map(str, command))} failed (exit {process.returncode}):\n{errors}")
+    tool = "publish.py" if command[0] == str(PYTHON) else Path(command[0]).name
+    for line in filter(None, map(str.strip, errors.splitlines())):
+        WARNINGS.setdefault(line, tool)
+    return Run(seconds, sampler.peak)
+
+
+class PeakMemory:
+    """Samples the summed proportional set size (PSS) of a process and all its descendants
+    every POLL seconds, from /proc, in a thread. PSS, not RSS: the build forks its second and
+    third process, which share most of their pages with the first; a shared page counts once,
+    split between the processes that share it."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak = pid, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        while True:
+            self.peak = max(self.peak, sum(pss_bytes(pid) for pid in tree(self.pid)))
+            if self._done.wait(POLL):
+                return
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (those alive)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                pending += map(int, Path(f"/proc/{current}/task/{task}/children").read_text().split())
+        except OSError:  # it ended meanwhile
+            pass
+    return found
+
+
+def pss_bytes(pid: int) -> int:
+    """The process's proportional set size (Linux's smaps_rollup), 0 once it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+# ---- Sources and outputs ---------------------------------------------------------------------
+
+def build_command(source: Path, out: Path, target: str) -> list[str]:
+    return [str(PYTHON), str(ROOT / "publish.py"), "build", "-q", "--source", str(source),
+            "--out", str(out), "--target", target]
+
+
+def empty(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+
+def edit_section(source: Path) -> None:
+    """Add a sentence to the middle chapter, so no build can skip it."""
+    chapters = sorted((source / "manuscript").glob("*-chapter-*.md"))
+    with chapters[len(chapters) // 2].open("a", encoding="utf-8") as file:
+        file.write(f"\nThe benchmark added this line at {time.time_ns()}.\n")
+
+
+def edit_epub_css(source: Path) -> None:
+    with (source / EPUB_CSS).open("a", encoding="utf-8") as file:
+        file.write(f"/* edited by the benchmark at {time.time_ns()} */\n")
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, str]]:
+    """Every output file (not the build cache): its modification time and SHA-256."""
+    return {str(path.relative_to(out)): (path.stat().st_mtime_ns,
+                                         hashlib.sha256(path.read_bytes()).hexdigest())
+            for path in sorted(out.rglob("*"))
+            if path.is_file() and path.relative_to(out).parts[0] != ".cache"}
+
+
+def compare(before: dict, after: dict) -> dict[str, str]:
+    """How each output file changed: rewritten, touched, unchanged, new or removed."""
+    def how(name: str) -> str:
+        if name not in before or name not in after:
+            return "new" if name in after else "removed"
+        (time_before, digest_before), (time_after, digest_after) = before[name], after[name]
+        return ("rewritten" if digest_before != digest_after else
+                "touched" if time_before != time_after else "unchanged")
+    return {name: how(name) for name in sorted(before.keys() | after.keys())}
+
+
+def summary(changes: dict[str, str]) -> str:
+    """The files by how they changed; only the number of the unchanged ones."""
+    groups: dict[str, list[str]] = {}
+    for name, how in changes.items():
+        groups.setdefault(how, []).append(f"`{name}`")
+    return "; ".join(f"{how}: {', '.join(names) if how != 'unchanged' else len(names)}"
+                     for how, names in groups.items())
+
+
+def pdf_pages(path: Path) -> int:
+    return len(pypdfium2.PdfDocument(path))
+
+
+# ---- The measurements ------------------------------------------------------------------------
+
+class Benchmark:
+    """The cases, each with its own copy of the source and its own output folder."""
+
+    def __init__(self, book: Book, smaller: list[Book]):
+        shutil.rmtree(WORK, ignore_errors=True)
+        self.book, self.smaller = book, smaller
+        self.changes: dict[str, dict[str, str]] = {}  # case -> output file -> how it changed
+        self.pandoc_images = 0
+        self.cases = [
+            self.engine_floor(),
+            self.warm("pdf warm", "pdf"), self.cold("pdf cold", "pdf"),
+            self.warm("all warm", "all", watch=True), self.cold("all cold", "all"),
+            self.pandoc(), self.warm("epub warm", "epub"), self.cold("epub cold", "epub"),
+            self.warm("no-op", "all", edit=None), self.epub_css(),
+            *(self.cold(f"all cold {small.pages}", "all", small) for small in smaller)]
+
+    def case(self, name: str) -> Case:
+        return next(case for case in self.cases if case.name == name)
+
+    def workspace(self, name: str, book: Book | None = None) -> tuple[Path, Path]:
+        """A fresh copy of the book's source (photos hard-linked) and an output folder path."""
+        book, folder = book or self.book, WORK / name.replace(" ", "-")
+        shutil.copytree(book.source / "manuscript", folder / "source" / "manuscript")
+        shutil.copytree(book.source / "images", folder / "source" / "images", copy_function=os.link)
+        return folder / "source", folder / "out"
+
+    def engine_floor(self) -> Case:
+        """a. WeasyPrint's own command on the exact HTML and stylesheet the pipeline renders."""
+        os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]  # print_html dates the HTML
+        publication, layout = load_publication(self.book.source)
+        folder = WORK / "floor"
+        folder.mkdir(parents=True)
+        (folder / "page.html").write_text(print_html(publication, layout), encoding="utf-8")
+        return Case("engine floor", [
+            str(WEASYPRINT), "--base-url", layout.folder.as_uri() + "/", "-s",
+            str(layout.path("print.css")), "--pdf-variant", "pdf/ua-1", str(folder / "page.html"),
+            str(folder / "out.pdf")])
+
+    def cold(self, name: str, target: str, book: Book | None = None) -> Case:
+        """A build into a fresh, empty output folder."""
+        source, out = self.workspace(name, book)
+        return Case(name, build_command(source, out, target), out, prepare=lambda: empty(out))
+
+    def warm(self, name: str, target: str, edit: Callable[[Path], None] | None = edit_section,
+             watch: bool = False, workspace: tuple[Path, Path] | None = None) -> Case:
+        """A build into the output folder of the previous build, after ``edit`` (if any) of the
+        source; with ``watch``, what happened to each output file is kept."""
+        source, out = workspace or self.workspace(name)
+        before: dict[str, tuple[int, str]] = {}
+
+        def prepare() -> None:
+            if not out.is_dir():
+                measure(build_command(source, out, target))  # the previous build
+            if edit:
+                edit(source)
+            if watch:
+                before.clear()
+                before.update(snapshot(out))
+
+        def after() -> None:
+            if watch:
+                self.changes[name] = compare(before, snapshot(out))
+        return Case(name, build_command(source, out, target), out, prepare, after)
+
+    def epub_css(self) -> Case:
+        """f. The whole build after an edit of a source-local copy of the layout's epub.css."""
+        source, out = self.workspace("epub.css")
+        css = source / EPUB_CSS
+        css.parent.mkdir(parents=True)
+        shutil.copyfile(load_publication(source)[1].path("epub.css"), css)
+        return self.warm("epub.css", "all", edit=edit_epub_css, watch=True, workspace=(source, out))
+
+    def pandoc(self) -> Case:
+        """d. pandoc's EPUB of the same Markdown files, photos embedded."""
+        source, epub = self.book.source, WORK / "pandoc" / "book.epub"
+        epub.parent.mkdir(parents=True)
+
+        def after() -> None:
+            with zipfile.ZipFile(epub) as package:
+                self.pandoc_images = sum(name.endswith(".jpg") for name in package.namelist())
+        return Case("pandoc epub", ["pandoc", f"--resource-path={source / 'images'}",
+                                    f"--metadata-file={source / 'manuscript' / 'publication.yaml'}",
+                                    "-o", str(epub),
+                                    *map(str, sorted((source / "manuscript").glob("*.md")))],
+                    after=after)
+
+    # ---- The report ----
+
+    def report(self, rounds: int) -> str:
+        """The results as Markdown: machine and books, the table, output changes, stderr."""
+        c = self.case
+        floor, pandoc = c("engine floor"), c("pandoc epub")
+        rows = [
+            row("a", "engine floor: `weasyprint` on the pipeline's HTML", floor),
+            row("b", "`--target pdf`, one section changed", c("pdf warm"), floor, 1.15),
+            row("b", "`--target pdf`, cold", c("pdf cold"), floor, 1.15),
+            row("c", "`--target all`, one section changed", c("all warm"), floor, 1.4),
+            row("c", "`--target all`, cold", c("all cold"), floor, 1.4),
+            row("d", "`pandoc` EPUB of the same Markdown", pandoc),
+            row("d", "`--target epub`, one section changed", c("epub warm"), pandoc, 3),
+            row("d", "`--target epub`, cold", c("epub cold"), pandoc, 8),
+            row("e", "no-op rebuild (`--target all`, nothing changed)", c("no-op"),
+                seconds_goal=0.5),
+            row("f", "one section changed, `--target all` (= c)", c("all warm")),
+            row("f", "source-local `epub.css` changed, `--target all`", c("epub.css")),
+            *self.scale_rows()]
+        big = self.book
+        return "\n".join([
+            f"# Pressroom benchmark, {datetime.date.today().isoformat()}", "", *machine(),
+            f"- books: {self.describe_books()}",
+            f"- {rounds} round{'s' * (rounds != 1)}: times are medians of wall-clock seconds, "
+            "memory the median of the runs' peaks (PSS summed over the process tree)", "",
+            "| | measurement | median | runs (s) | peak memory | ratio | goal | result |",
+            "|---|---|--:|---|--:|---|---|---|", *rows, "",
+            "What the last run of each f measurement did to the output files (rewritten; touched: "
+            "same bytes, new time; unchanged):", "",
+            *(f"- {name}: {summary(changes)}" for name, changes in self.changes.items()), "",
+            f"pandoc's EPUB holds {self.pandoc_images} JPEG files for the {big.images} photos: "
+            f"{verdict(self.pandoc_images >= big.images)}.", "",
+            "Printed on stderr by the measured commands (once each):", "",
+            *([f"- {tool}: `{line}`" for line, tool in WARNINGS.items()] or ["- nothing"])]) + "\n"
+
+    def scale_rows(self) -> list[str]:
+        """g. The cold full build at each size, the time ratio largest / smallest and the
+        largest's peak memory."""
+        big, biggest = self.book, self.case("all cold")
+        rows = [row("g", f"`--target all`, cold, {book.pages} pages, {book.images} photos"
+                    + (" (= c)" if book is big else ""), self.case(name))
+                for name, book in self.sizes()]
+        if self.smaller:
+            small, goal = self.smaller[0], 1.1 * big.pages / self.smaller[0].pages
+            ratio = biggest.seconds() / self.case(f"all cold {small.pages}").seconds()
+            rows.append(f"| g | time, {big.pages} / {small.pages} pages | | | | {ratio:.2f}x "
+                        f"| ≤ {goal:.3g}x | {verdict(ratio <= goal)} |")
+        rows.append(f"| g | peak memory, {big.pages} pages | | | {biggest.peak() / MB:.0f} MB | "
+                    f"| < 1000 MB | {verdict(biggest.peak() < 1000 * MB)} |")
+        return rows
+
+    def sizes(self) -> list[tuple[str, Book]]:
+        """The cold full builds by book size: (case name, book)."""
+        return [*((f"all cold {book.pages}", book) for book in self.smaller),
+                ("all cold", self.book)]
+
+    def describe_books(self) -> str:
+        """Each book: pages asked for, pages of its screen PDF, photos."""
+        return "; ".join(f"{book.pages} pages asked, "
+                         f"{pdf_pages(self.case(name).out / f'{SLUG}.pdf')} built, "
+                         f"{book.images} photos" for name, book in self.sizes())
+
+
+def row(letter: str, what: str, case: Case, against: Case | None = None, goal: float | None = None,
+        seconds_goal: float | None = None) -> str:
+    """A table row: the case's median and runs, its ratio to ``against`` and the verdict."""
+    cells = [letter, what, f"{case.seconds():.2f} s",
+             " ".join(f"{run.seconds:.2f}" for run in case.runs), f"{case.peak() / MB:.0f} MB"]
+    ratio = f"{case.seconds() / against.seconds():.2f}x {against.name}" if against else ""
+    if goal is not None:
+        cells += [ratio, f"≤ {goal}x", verdict(case.seconds() <= goal * against.seconds())]
+    elif seconds_goal is not None:
+        cells += ["", f"< {seconds_goal} s", verdict(case.seconds() < seconds_goal)]
+    else:
+        cells += [ratio, "", ""]
+    return "| " + " | ".join(cells) + " |"
+
+
+def verdict(passed: bool) -> str:
+    return "PASS" if passed else "**FAIL**"
+
+
+def machine() -> list[str]:
+    """The machine and the versions measured, as list items."""
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal:"))) * 1024
+    pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    return [f"- machine: {cpu}, {os.cpu_count()} cores, {memory / 2**30:.1f} GiB RAM",
+            f"- Python {platform.python_version()}, WeasyPrint "
+            f"{importlib.metadata.version('weasyprint')}, {pandoc.splitlines()[0]}, "
+            f"Pressroom at {commit or 'unknown commit'}"]
+
+
+if __name__ == "__main__":
+    main()
