@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import BuildState, source_stamp, target_key
-from .diagnostics import LOGGER, Problem, SourceError
+from .diagnostics import Problem, SourceError
 from .progress import Progress
 from .targets import Background
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import logging
+import os
 import sys
 from pathlib import Path
 
-from .build import TARGETS, build, build_strict
+from .build import TARGETS, BuildReport, build, build_strict
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
-                          display_path)
-from .targets import Interrupted, interruptible
+                          display_path, stopped)
+from .progress import LiveProgress, PlainProgress, Progress
+from .targets import interruptible
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -35,6 +39,10 @@ def parser() -> argparse.ArgumentParser:
                     "DAISY Ace (when Node.js and Chromium are installed) on OUT/<slug>.epub "
                     "(whichever exist), and print their findings; exit 1 if a file would be "
                     "refused.")
+    from . import serve
+    serve.add_parser(commands)
+    from . import scaffold
+    scaffold.add_parser(commands)
     for command in (build_cmd, check_cmd):
         command.add_argument("--source", type=Path, default=REPOSITORY, metavar="DIR",
                              help="publication folder holding manuscript/ and images/ "
@@ -45,6 +53,10 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true",
                            help="treat every warning (page checks, engine warnings, removed "
                                 "HTML) as an error: exit 2")
+    build_cmd.add_argument("--json", action="store_true",
+                           help="print a machine-readable report on stdout: outputs (size, "
+                                "pages, rebuilt or unchanged), warnings, preflight errors, "
+                                "timings")
     build_cmd.add_argument("--target", choices=(*TARGETS, "all"), default="all",
                            help="pdf: the designers' screen PDF and its proof sheet; epub: the "
                                 "e-book; press: PDF/X press files, imposed sheets, preflight "
@@ -66,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out a parsed command; the exit code."""
+    if args.command == "serve":
+        from . import serve
+        return serve.run(args)
+    if args.command == "new":
+        from . import scaffold
+        return scaffold.run(args)
     source = args.source.resolve()
     out = (args.out or source / "output").resolve()
     try:
@@ -73,19 +91,11 @@ def run(args: argparse.Namespace) -> int:
             if args.command == "check":
                 return check(source, out)
             targets = TARGETS if args.target == "all" else (args.target,)
-            report = (build_strict if args.strict else build)(source, out, targets)
-    except KeyboardInterrupt as stop:
-        print("interrupted; unfinished outputs were left unchanged", file=sys.stderr)
-        return stop.exit_code if isinstance(stop, Interrupted) else 130
-    except SourceError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return EXIT_USER_ERROR
-    except OSError as error:  # e.g. the output folder is not writable or the disk is full
-        where = f"{display_path(Path(error.filename))}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}; check the folder's permissions and "
-              "free space", file=sys.stderr)
-        return EXIT_USER_ERROR
+            with _progress(args.quiet or args.json) as progress:
+                report = (build_strict if args.strict else build)(source, out, targets,
+                                                                  progress)
+    except (KeyboardInterrupt, SourceError, OSError) as error:  # OSError: e.g. a full disk
+        return stopped(error, "interrupted; unfinished outputs were left unchanged")
     if args.strict and report.warnings:
         for warning in report.warnings:
             print(f"error: {warning}", file=sys.stderr)
@@ -95,11 +105,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USER_ERROR
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    for path in report.outputs:
-        LOGGER.info("wrote %s (%s)", display_path(path), _size(path))
     for error in report.preflight_errors:
         print(f"preflight error: {error}", file=sys.stderr)
-    return EXIT_PREFLIGHT if report.preflight_errors else EXIT_OK
+    code = EXIT_PREFLIGHT if report.preflight_errors else EXIT_OK
+    if args.json:
+        print(json.dumps(_json_report(report, targets, code), indent=2))
+    else:
+        LOGGER.info("%s", summary(report, targets))
+    return code
 
 
 def check(source: Path, out: Path) -> int:
@@ -141,6 +154,48 @@ def _report(path: Path, checker: str, noun: str, findings: list[str]) -> bool:
     for line in findings:
         print(f"  {line}")
     return bool(findings)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool):
+    """How the build shows its progress: live on a terminal, a line per stage otherwise (or
+    with TERM=dumb), nothing when quiet."""
+    if quiet:
+        yield Progress()
+    elif sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+        with LiveProgress() as live:  # rich leaves out colour when NO_COLOR is set
+            yield live
+    else:
+        yield PlainProgress()
+
+
+def summary(report: BuildReport, targets: tuple[str, ...]) -> str:
+    """One line: how long, what was rebuilt, and each output with its size and page count."""
+    kept = [target for target in targets if target not in report.rebuilt]
+    what = ("nothing changed" if not report.rebuilt else
+            "built " + ", ".join(report.rebuilt) + (f"; {', '.join(kept)} unchanged" if kept else ""))
+    files = ", ".join(f"{display_path(path)} ({_pages(report, path)}{_size(path)})"
+                      for path in report.outputs)
+    return f"done in {report.timings.get('total', 0):.1f} s ({what}): {files}"
+
+
+def _json_report(report: BuildReport, targets: tuple[str, ...], code: int) -> dict:
+    """The build report as data, for scripts and CI."""
+    return {
+        "exit_code": code,
+        "targets": {target: "rebuilt" if target in report.rebuilt else "unchanged"
+                    for target in targets},
+        "outputs": [{"path": str(path), "bytes": path.stat().st_size,
+                     "pages": report.pages.get(path)} for path in report.outputs],
+        "warnings": report.warnings,
+        "preflight_errors": report.preflight_errors,
+        "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
+    }
+
+
+def _pages(report: BuildReport, path: Path) -> str:
+    pages = report.pages.get(path)
+    return "" if pages is None else f"{pages} page{'s' * (pages != 1)}, "
 
 
 def _size(path: Path) -> str:

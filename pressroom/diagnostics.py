@@ -57,3 +57,21 @@ def display_path(path: Path) -> str:
         return str(absolute.relative_to(Path(os.path.abspath(Path.cwd()))))
     except ValueError:
         return str(path)
+
+
+def stopped(error: BaseException, interrupted: str) -> int:
+    """Print why a command stopped, in one line per problem (``interrupted`` for Ctrl-C or a
+    stop signal), and return its exit code. For KeyboardInterrupt, SourceError and OSError."""
+    import sys
+
+    if isinstance(error, KeyboardInterrupt):
+        print(interrupted, file=sys.stderr)
+        return getattr(error, "exit_code", 130)  # 128 + the signal, for a stop signal
+    if isinstance(error, SourceError):
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    where = f"{display_path(Path(error.filename))}: " if getattr(error, "filename", None) else ""
+    print(f"error: {where}{getattr(error, 'strerror', None) or error}; check the folder's "
+          "permissions and free space", file=sys.stderr)
+    return EXIT_USER_ERROR

@@ -128,10 +128,7 @@ EREADER_VERSION = 2
 
 def ereader_variants(images: list[Image], cache: Path, progress=None) -> dict[Path, tuple[bytes, str]]:
     """The e-reader variant of each image (see :func:`ereader_variant`), by path: made once per
-    image content and kept in ``cache``, the new ones made in parallel (Pillow decodes and
-    scales without holding Python's lock)."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    image content and kept in ``cache``, the new ones made in parallel."""
     def one(image: Image) -> tuple[bytes, str]:
         key = hashlib.sha256(f"{image.sha256}:{EREADER_MAX_SIDE}:{EREADER_MAX_PIXELS}:"
                              f"{EREADER_VERSION}".encode()).hexdigest()[:24]
@@ -146,13 +143,21 @@ def ereader_variants(images: list[Image], cache: Path, progress=None) -> dict[Pa
             tmp.write_bytes(data)
         return data, media_type
 
-    variants = {}
+    return made_in_parallel(one, images, progress, "images for e-readers")
+
+
+def made_in_parallel(make, images: list[Image], progress=None, what: str = "images") -> dict:
+    """``make(image)`` for each image, in as many threads as the machine has cores (Pillow and
+    LittleCMS work without holding Python's lock), by path; each one done is a progress step."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    made = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for done, (image, variant) in enumerate(zip(images, pool.map(one, images)), 1):
-            variants[image.path] = variant
+        for done, (image, result) in enumerate(zip(images, pool.map(make, images)), 1):
+            made[image.path] = result
             if progress is not None:
-                progress.step("images", done, len(images))
-    return variants
+                progress.step(what, done, len(images))
+    return made
 
 
 def ereader_variant(image: Image) -> tuple[bytes, str]:

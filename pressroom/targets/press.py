@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 import pikepdf
 
 from ..colour import convert_pdf_to_cmyk, image_to_cmyk
+from ..images import made_in_parallel
 from ..impose import impose_saddle_stitch
 from ..layouts import Layout
 from ..marks import add_marks
@@ -119,10 +119,7 @@ def image_names(publication: Publication, variants: dict[Path, Path]) -> dict:
 def press_variants(publication: Publication, profile: Path, cache: Path,
                    progress: Progress | None = None) -> dict[Path, Path]:
     """The CMYK variant of each image: made once per content, profile and ink limit and kept
-    in ``cache``; the new ones made in parallel (the colour transform and the ink limit run
-    without holding Python's lock)."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    in ``cache``; the new ones made in parallel."""
     limit = publication.settings.print.ink_limit
     profile_digest = hashlib.sha256(profile.read_bytes()).hexdigest()
 
@@ -134,13 +131,7 @@ def press_variants(publication: Publication, profile: Path, cache: Path,
                 tmp.write_bytes(image_to_cmyk(image.path, profile, limit))
         return path
 
-    images, variants = publication.images, {}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for done, (image, path) in enumerate(zip(images, pool.map(one, images)), 1):
-            variants[image.path] = path
-            if progress is not None:
-                progress.step("images in CMYK", done, len(images))
-    return variants
+    return made_in_parallel(one, publication.images, progress, "images in CMYK")
 
 
 def output_intent_css(profile: Path) -> str:
