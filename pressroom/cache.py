@@ -124,7 +124,8 @@ def source_stamp(source: Path, out: Path) -> str:
 
 def _walk(folder: Path, skip: Path):
     """(path, stat) of the files below ``folder`` in a stable order, leaving out ``skip`` and
-    compiled Python."""
+    compiled Python. Links are not followed: a link is listed as itself (see :func:`_content`),
+    so nothing outside the publication is ever read."""
     if not folder.is_dir() or folder == skip:
         return
     try:
@@ -133,14 +134,22 @@ def _walk(folder: Path, skip: Path):
         return
     for entry in entries:
         path = Path(entry.path)
-        if entry.is_dir():
-            if entry.name != "__pycache__":
-                yield from _walk(path, skip)
-        elif not entry.name.endswith(".pyc"):
-            try:
-                yield path, entry.stat()
-            except OSError:
-                continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    yield from _walk(path, skip)
+            elif not entry.name.endswith(".pyc"):
+                yield path, entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+
+
+def _content(path: Path) -> bytes:
+    """A file's bytes; for a link, where it points (the build itself refuses links that lead
+    out of the publication, and the cache must not read them either)."""
+    if path.is_symlink():
+        return b"link:" + os.fsencode(os.readlink(path))
+    return path.read_bytes()
 
 
 class Key:
@@ -168,7 +177,7 @@ def code_digest() -> str:
     """The package's own code: a new version of Pressroom rebuilds everything."""
     key = Key()
     for path, _ in _walk(CODE, CODE / "__pycache__"):
-        key.add(path.relative_to(CODE).as_posix()).add(path.read_bytes())
+        key.add(path.relative_to(CODE).as_posix()).add(_content(path))
     return key.hexdigest()
 
 
@@ -186,7 +195,7 @@ def target_key(publication, layout, medium: str, *extra) -> str:
         for path, _ in _walk(folder, folder / "__pycache__"):
             relative = path.relative_to(folder).as_posix()
             if medium_of(relative) in (None, medium):
-                key.add(relative).add(path.read_bytes())
+                key.add(relative).add(_content(path))
     for part in extra:
         key.add(part)
     return key.hexdigest()

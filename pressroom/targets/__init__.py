@@ -141,11 +141,13 @@ class Background:
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=self._run, args=(sender, function, args),
                                        daemon=True)
-        self.process.start()
+        with uninterruptible():  # a signal inside fork()'s handlers would be lost, not raised
+            self.process.start()
         sender.close()
 
     @staticmethod
     def _run(sender, function, args) -> None:
+        _deferred.depth, _deferred.pending = 0, None  # forked inside uninterruptible()
         try:
             with interruptible():
                 sender.send(("ok", function(*args)))
