@@ -40,7 +40,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent  # the sample: publish.py's 
 PAGE_HEIGHT = 700  # pixels of a rendered page
 POLL_MS = 500  # how often the page asks for the build status
 RENDER_TIMEOUT = 60.0  # seconds a request waits for its page to be rendered
-PAGE_URL = re.compile(r"/pages/([0-9]{1,9})/([0-9]{1,9})\.png")
+PAGE_URL = re.compile(r"/pages/(0|[1-9][0-9]{0,8})/(0|[1-9][0-9]{0,8})\.png")
 #: Files that never cause a rebuild, besides watchfiles' defaults (editor swap and backup files):
 #: hidden files (editor locks, atomic-save temporaries) and vim's write test "4913".
 IGNORED_NAMES = (r"^\.", r"^4913$", r"\.te?mp$")
