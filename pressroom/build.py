@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildState, source_stamp, target_key
+from .cache import BuildState, Key, source_stamp, target_keys
 from .diagnostics import Problem, SourceError
 from .progress import Progress
 from .targets import Background
@@ -71,12 +71,12 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
         publication, layout = load_publication(source)
         common = source_warnings(publication.sections)  # what rendering removes: every medium
     report = BuildReport(publication)
-    keys = {target: target_key(publication, layout, target) for target in ("pdf", "press")}
+    keys = target_keys(publication, layout)
     todo = [target for target in targets
             if target == "epub" or not state.current(target, key=keys[target])]
     press = None
     if "press" in todo and len(todo) > 1:  # press in a second process, beside the others
-        press = Background(_press, publication, layout, out, progress.quiet())
+        press = Background(_press, publication, layout, out, Progress())  # silent there
     try:
         if "pdf" in todo:
             with _timed(report, "pdf"), progress.stage("screen PDF"):
@@ -84,7 +84,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
             state.record("pdf", stamp, keys["pdf"], outputs, common + warnings)
             report.rebuilt.append("pdf")
         if "epub" in targets:
-            _epub(publication, layout, out, state, stamp, keys["pdf"], common, report, progress)
+            _epub(publication, layout, out, state, stamp, keys, common, report, progress)
         if "press" in todo:
             with _timed(report, "press"), progress.stage("press files"):
                 outputs, warnings, errors = press.result() if press else \
@@ -133,19 +133,17 @@ def _write_screen_pdf(document, path: Path, proof: Path) -> list[str]:
     return warnings
 
 
-def _epub(publication, layout, out: Path, state: BuildState, stamp: str, pdf_key: str,
+def _epub(publication, layout, out: Path, state: BuildState, stamp: str, keys: dict[str, str],
           common: list[str], report: BuildReport, progress: Progress) -> None:
     """The EPUB, unless its inputs did not change; with the screen PDF's cover and page list
     when the screen PDF is current (built now, or from the same inputs before)."""
-    from .cache import Key
-
     slug = publication.settings.slug
     screen_pdf, pagination = out / f"{slug}.pdf", out / PAGINATION
-    print_edition = state.current("pdf", key=pdf_key)
-    extra = Key()
+    print_edition = state.current("pdf", key=keys["pdf"])
+    key = Key(keys["epub"])
     if print_edition:  # the cover and page list come from the screen PDF of these inputs
-        extra.add(pdf_key).add_file(pagination)
-    key = target_key(publication, layout, "epub", extra.hexdigest())
+        key.add(keys["pdf"]).add_file(pagination)
+    key = key.hexdigest()
     if state.current("epub", key=key):
         return
     from .pagination import load

@@ -173,32 +173,28 @@ class Key:
         return self.digest.hexdigest()
 
 
-def code_digest() -> str:
-    """The package's own code: a new version of Pressroom rebuilds everything."""
-    key = Key()
+def target_keys(publication, layout) -> dict[str, str]:
+    """The content key of each medium's target (``pdf``, ``epub``, ``press``), from one reading
+    of the inputs: Pressroom's code, SOURCE_DATE_EPOCH, publication.yaml, every section's
+    Markdown and the digest of every image (shared), and the layout files that medium reads."""
+    common = Key(os.environ.get("SOURCE_DATE_EPOCH", ""))
     for path, _ in _walk(CODE, CODE / "__pycache__"):
-        key.add(path.relative_to(CODE).as_posix()).add(_content(path))
-    return key.hexdigest()
-
-
-def target_key(publication, layout, medium: str, *extra) -> str:
-    """The content key of a target in ``medium`` (``pdf``, ``epub``, ``press``): the code,
-    SOURCE_DATE_EPOCH, publication.yaml, every section's Markdown, the digest of every image,
-    the layout files that medium reads, and ``extra`` (what the target takes from another)."""
-    key = Key(code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""))
-    key.add_file(publication.root / "manuscript" / "publication.yaml")
+        common.add(path.relative_to(CODE).as_posix()).add(_content(path))
+    common.add_file(publication.root / "manuscript" / "publication.yaml")
     for section in publication.sections:
-        key.add_file(section.source)
+        common.add_file(section.source)
     for image in sorted(publication.images, key=lambda image: image.path):
-        key.add(image.path.name).add(image.sha256)
+        common.add(image.path.name).add(image.sha256)
+    keys = {medium: common.digest.copy() for medium in ("pdf", "epub", "press")}
     for folder in layout.folders:
         for path, _ in _walk(folder, folder / "__pycache__"):
             relative = path.relative_to(folder).as_posix()
-            if medium_of(relative) in (None, medium):
-                key.add(relative).add(_content(path))
-    for part in extra:
-        key.add(part)
-    return key.hexdigest()
+            own = medium_of(relative)
+            part = Key(relative, _content(path)).hexdigest()
+            for medium, digest in keys.items():
+                if own in (None, medium):
+                    digest.update(part.encode())
+    return {medium: digest.hexdigest() for medium, digest in keys.items()}
 
 
 def medium_of(relative: str) -> str | None:

@@ -23,31 +23,11 @@ class Progress:
     def step(self, what: str, done: int, total: int | None = None) -> None:
         """Within the current stage, ``done`` of ``total`` (or of an unknown number) ``what``."""
 
-    def quiet(self) -> Progress:
-        """A progress for work in another process, which must not write to this terminal."""
-        return Progress()
-
     @contextlib.contextmanager
     def engine_pages(self):
-        """Within the block, each page WeasyPrint lays out is a step (``pages laid out``)."""
-        logger = logging.getLogger("weasyprint.progress")
-        handler = logging.Handler(logging.INFO)
-        counted = [0]
-
-        def emit(record: logging.LogRecord) -> None:
-            if str(record.msg).startswith("Step 5 - Creating layout - Page"):
-                counted[0] += 1
-                self.step("pages laid out", counted[0])
-
-        handler.emit = emit
-        level, logger.level = logger.level, logging.INFO
-        propagate, logger.propagate = logger.propagate, False
-        logger.addHandler(handler)
-        try:
-            yield
-        finally:
-            logger.removeHandler(handler)
-            logger.level, logger.propagate = level, propagate
+        """Within the block, the pages WeasyPrint lays out are steps (a live display counts
+        them; the others need not listen)."""
+        yield
 
 
 class PlainProgress(Progress):
@@ -57,10 +37,6 @@ class PlainProgress(Progress):
     def stage(self, name: str):
         LOGGER.info("%s...", name)
         yield
-
-    @contextlib.contextmanager
-    def engine_pages(self):
-        yield  # one line per page would drown a log
 
 
 class LiveProgress(Progress):
@@ -103,3 +79,25 @@ class LiveProgress(Progress):
         task, name = self.task
         self.display.update(task, completed=done, total=total, description=f"{name}: {what}")
         self.display.refresh()
+
+    @contextlib.contextmanager
+    def engine_pages(self):
+        """Within the block, each page WeasyPrint lays out is a step (``pages laid out``)."""
+        logger = logging.getLogger("weasyprint.progress")
+        handler = logging.Handler(logging.INFO)
+        counted = [0]
+
+        def emit(record: logging.LogRecord) -> None:
+            if str(record.msg).startswith("Step 5 - Creating layout - Page"):
+                counted[0] += 1
+                self.step("pages laid out", counted[0])
+
+        handler.emit = emit
+        level, logger.level = logger.level, logging.INFO
+        propagate, logger.propagate = logger.propagate, False
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.level, logger.propagate = level, propagate
