@@ -105,32 +105,26 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
 
 def _pdf(publication, layout, out: Path, progress: Progress) -> tuple[list[Path], list[str]]:
     """The screen PDF, where its pages start (for the EPUB) and its proof sheet. The PDF is
-    written and its proof sheet drawn in a second process while this one checks the pages."""
+    written in a second process while this one checks the pages; then both draw the proof."""
     from .pagination import page_starts, save
-    from .targets.pdf import check, render
+    from .proof import write_proof
+    from .targets.pdf import check, render, write_pdf
 
     slug = publication.settings.slug
     path, proof = out / f"{slug}.pdf", out / f"{slug}-proof.png"
     document, warnings = render(publication, layout, progress=progress)
-    writer = Background(_write_screen_pdf, document, path, proof)
+    writer = Background(write_pdf, document, path)
     try:
         progress.step("checking pages", 0, len(document.pages))
         warnings += check(document, publication, layout)
         save(page_starts(document), out / PAGINATION)
-        progress.step("writing the PDF and its proof sheet", 0, len(document.pages))
+        progress.step("writing the PDF", 0, len(document.pages))
         warnings += writer.result()
     finally:
         writer.stop()
+    progress.step("drawing the proof sheet", 0, len(document.pages))
+    write_proof(path, proof, processes=2)
     return [path, out / PAGINATION, proof], warnings
-
-
-def _write_screen_pdf(document, path: Path, proof: Path) -> list[str]:
-    from .proof import write_proof
-    from .targets.pdf import write_pdf
-
-    warnings = write_pdf(document, path)
-    write_proof(path, proof)
-    return warnings
 
 
 def _epub(publication, layout, out: Path, state: BuildState, stamp: str, keys: dict[str, str],

@@ -25,22 +25,26 @@ LONG_PAGE_HEIGHT, LONG_COLUMNS = 200, 6
 
 
 def proof_sheet(pdf_path: Path, page_height: int | None = None,
-                columns: int | None = None) -> Image.Image:
+                columns: int | None = None, processes: int = 1) -> Image.Image:
     """Render every page at ``page_height`` pixels and lay the spreads out in a grid (by
-    default 360 pixels and 3 spreads a row, or 200 and 6 for a long publication)."""
-    import pypdfium2
+    default 360 pixels and 3 spreads a row, or 200 and 6 for a long publication); with
+    ``processes`` 2, the second half of the pages is rendered in a second process."""
+    with _opened(pdf_path) as pdf:
+        count = len(pdf)
+    long = count > LONG
+    page_height = page_height or (LONG_PAGE_HEIGHT if long else 360)
+    columns = columns or (LONG_COLUMNS if long else 3)
+    if processes > 1 and count > 1:
+        from .targets import Background
 
-    pdf = pypdfium2.PdfDocument(pdf_path)
-    try:
-        long = len(pdf) > LONG
-        page_height = page_height or (LONG_PAGE_HEIGHT if long else 360)
-        columns = columns or (LONG_COLUMNS if long else 3)
-        pages = []
-        for page in pdf:
-            scale = page_height / page.get_height()
-            pages.append(page.render(scale=scale).to_pil().convert("RGB"))
-    finally:
-        pdf.close()
+        half = (count + 1) // 2
+        second = Background(rendered_pages, pdf_path, range(half, count), page_height)
+        try:
+            pages = rendered_pages(pdf_path, range(half), page_height) + second.result()
+        finally:
+            second.stop()
+    else:
+        pages = rendered_pages(pdf_path, range(count), page_height)
     page_width = max(p.width for p in pages)
     layout = spreads(len(pages))
     rows = (len(layout) + columns - 1) // columns
@@ -59,6 +63,32 @@ def proof_sheet(pdf_path: Path, page_height: int | None = None,
     return sheet
 
 
+def rendered_pages(pdf_path: Path, indices: range, page_height: int) -> list[Image.Image]:
+    """Pages of a PDF as RGB images ``page_height`` pixels high."""
+    with _opened(pdf_path) as pdf:
+        pages = []
+        for index in indices:
+            page = pdf[index]
+            pages.append(page.render(scale=page_height / page.get_height()).to_pil().convert("RGB"))
+            page.close()
+        return pages
+
+
+class _opened:
+    """A PDF opened with pypdfium2, closed after the block."""
+
+    def __init__(self, path: Path):
+        import pypdfium2
+
+        self.pdf = pypdfium2.PdfDocument(path)
+
+    def __enter__(self):
+        return self.pdf
+
+    def __exit__(self, *exc):
+        self.pdf.close()
+
+
 def render_page(pdf_path: Path, index: int, width: int) -> Image.Image:
     """One page of a PDF as an RGB image ``width`` pixels wide."""
     import pypdfium2
@@ -71,11 +101,11 @@ def render_page(pdf_path: Path, index: int, width: int) -> Image.Image:
         pdf.close()
 
 
-def write_proof(pdf_path: Path, png_path: Path) -> Path:
-    """Write the proof sheet of ``pdf_path`` as a PNG."""
+def write_proof(pdf_path: Path, png_path: Path, processes: int = 1) -> Path:
+    """Write the proof sheet of ``pdf_path`` as a PNG (its pages rendered by ``processes``)."""
     from .targets import atomic_output
 
-    image = proof_sheet(pdf_path)
+    image = proof_sheet(pdf_path, processes=processes)
     with atomic_output(png_path) as tmp:
         image.save(tmp, "PNG", compress_level=6)  # optimize=True: 5x the time for 10 % less
     return png_path

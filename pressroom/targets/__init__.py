@@ -165,9 +165,11 @@ class Background:
         try:
             kind, value = self.receiver.recv()
         except EOFError:
-            raise RuntimeError("a build process stopped without a result") from None
-        finally:
             self.process.join()
+            raise RuntimeError("a build process stopped without a result") from None
+        # Not joined when the wait is interrupted: a child still sending a large result would
+        # wait for a reader forever; stop() ends it.
+        self.process.join()
         if kind == "source":
             raise SourceError(value)
         if kind == "raise":

@@ -18,9 +18,14 @@ from ..progress import Progress
 from ..render import BodyRenderer, Medium
 from . import atomic_output, build_time, stable_pdf
 
+#: The source's images reach WeasyPrint by content, not by place: WeasyPrint names each PDF
+#: image after the MD5 of its URL, and a file URL would make the PDF's bytes depend on where
+#: the source lies. The fetcher reads them from the publication's images by their SHA-256.
+SOURCE_IMAGE = "source-image"
+
 PRINT_MEDIUM = Medium(
     name="print",
-    image_url=lambda image: image.path.as_uri(),
+    image_url=lambda image: f"{SOURCE_IMAGE}:{image.sha256}",
     section_url=lambda section: f"#{section.id}",
     anchor_url=lambda section, anchor: f"#{anchor}",
     block_ids=True,
@@ -59,7 +64,8 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     from weasyprint.text.fonts import FontConfiguration
 
     progress = progress or Progress()
-    fetcher = source_fetcher(publication.root, layout, readable)
+    fetcher = source_fetcher(publication.root, layout, readable,
+                             {image.sha256: image.path for image in publication.images})
     stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     with engine_warnings() as warnings, progress.engine_pages():
@@ -72,6 +78,7 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     # What the fetcher refused, where WeasyPrint's own warning does not say it (fonts)
     warnings += [why for url, why in dict(fetcher.refused).items()
                  if not any(url in warning for warning in warnings)]
+    document.read_by_place = bool(fetcher.placed)  # (see write_pdf)
     return document, warnings
 
 
@@ -89,31 +96,40 @@ def write_pdf(document, path: Path) -> list[str]:
     """Write a rendered document as the screen PDF (tagged PDF/UA-1); WeasyPrint's warnings."""
     with engine_warnings() as writing, atomic_output(path) as tmp:
         document.write_pdf(tmp, pdf_variant="pdf/ua-1")
-        stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies
+        if getattr(document, "read_by_place", True):  # e.g. an image the layout's CSS names
+            stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies
     return writing
 
 
-def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = ()):
-    """A WeasyPrint URL fetcher that reads ``data:`` URLs, files inside the publication, the
-    layout's files (falling back along the layout's folders) and ``readable`` folders, and
-    nothing else: no network, and no file that only a link (a symlink, ``..``) leads to from
-    inside. What it refuses, WeasyPrint reports as a warning that names the URL."""
+def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = (),
+                   images: dict[str, Path] | None = None):
+    """A WeasyPrint URL fetcher that reads ``data:`` URLs, the publication's ``images`` (by
+    ``source-image:`` + SHA-256), files inside the publication, the layout's files (falling
+    back along the layout's folders) and ``readable`` folders, and nothing else: no network,
+    and no file that only a link (a symlink, ``..``) leads to from inside. What it refuses,
+    WeasyPrint reports as a warning that names the URL. ``placed`` lists the files it read by
+    their URL that may be images (not fonts or stylesheets)."""
     from weasyprint.urls import URLFetcher
 
     allowed = allowed_folders(root, readable)
 
     class SourceFetcher(URLFetcher):
         refused: list[tuple[str, str]] = []  # (url, why), for the warnings
+        placed: list[str] = []  # files read by their URL that may be images
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)
+            if scheme == SOURCE_IMAGE and parts.path in (images or {}):
+                return super().fetch(images[parts.path].as_uri(), headers)
             if scheme == "file" and parts.netloc in ("", "localhost"):
                 path = Path(unquote(parts.path))
                 found = readable_file(path, layout, allowed)
                 if found is not None:
+                    if found.suffix.lower() not in NOT_IMAGES:
+                        self.placed.append(url)
                     return super().fetch(found.as_uri(), headers)
                 located = _located(path, layout)
                 inside = any(Path(os.path.normpath(place)).is_relative_to(folder)
@@ -132,6 +148,10 @@ def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = ()):
             raise ValueError(why)
 
     return SourceFetcher(allowed_protocols=("file", "data"))
+
+
+#: Files a render reads that never become PDF images (whose names would hold their place).
+NOT_IMAGES = {".css", ".woff", ".woff2", ".ttf", ".otf", ".ttc", ".icc", ".icm"}
 
 
 def allowed_folders(root: Path, readable: tuple[Path, ...] = ()) -> list[Path]:
