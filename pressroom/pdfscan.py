@@ -66,6 +66,11 @@ def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, int], str]
     return scan
 
 
+#: The operators the walker interprets (inline images as BI ID EI); qpdf skips the others, which
+#: are most of a page: text showing and positioning, paths.
+WALKED = "q Q cm g G rg RG k K cs CS scn SCN sh gs Tf Do BI ID EI"
+
+
 class _Walker:
     """Interprets content streams far enough to see colour, fonts, images and transparency."""
 
@@ -76,7 +81,7 @@ class _Walker:
 
     def walk(self, content, resources, ctm: tuple, in_mask: bool = False) -> None:
         stack = []
-        for instruction in pikepdf.parse_content_stream(content):
+        for instruction in pikepdf.parse_content_stream(content, WALKED):
             op, args = str(instruction.operator), instruction.operands
             if op == "q":
                 stack.append(ctm)

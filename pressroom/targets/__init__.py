@@ -94,16 +94,25 @@ class Staging:
 
     def __init__(self):
         self.files: dict[Path, Path] = {}  # final path -> temporary path, in order of staging
+        self.scratch_files: list[Path] = []
 
     def __call__(self, path: Path) -> Path:
         if path not in self.files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with uninterruptible():  # the temporary file is always known, so always removed
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
-                                           dir=path.parent)
-                os.close(fd)
-                self.files[path] = Path(tmp)
+            self.files[path] = self._temporary(path)
         return self.files[path]
+
+    def scratch(self, path: Path) -> Path:
+        """A temporary path beside ``path`` for an intermediate file: removed at the end."""
+        self.scratch_files.append(self._temporary(path))
+        return self.scratch_files[-1]
+
+    @staticmethod
+    def _temporary(path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with uninterruptible():  # the temporary file is always known, so always removed
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            os.close(fd)
+        return Path(tmp)
 
 
 @contextlib.contextmanager
@@ -124,7 +133,7 @@ def staged_outputs():
                 os.replace(tmp, path)
     finally:
         with uninterruptible():
-            for tmp in staging.files.values():
+            for tmp in [*staging.files.values(), *staging.scratch_files]:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
 

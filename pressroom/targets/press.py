@@ -74,9 +74,12 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
     # The press files are renamed into place together: a stop part-way never leaves a job
     # ticket or a preflight report that describes another press PDF than the one beside it.
     with staged_outputs() as staging:
-        tmp = staging(press_pdf)
-        document.write_pdf(tmp, pdf_variant=press.profile)
-        with pikepdf.open(tmp, allow_overwriting_input=True) as pdf:
+        tmp, engine = staging(press_pdf), staging.scratch(press_pdf)
+        # No identifier from WeasyPrint: it would join the whole file's bytes in memory once
+        # more to hash them (the 300-page book's peak); save() has qpdf make it from the content.
+        document.write_pdf(engine, pdf_variant=press.profile, pdf_identifier=False)
+        del document
+        with pikepdf.open(engine) as pdf:  # read as needed, not held whole in memory
             added = pad_for_binding(pdf, press.binding)
             if added:
                 result.warnings.append(
@@ -198,6 +201,11 @@ def save(pdf: pikepdf.Pdf, path: Path, variant: str) -> None:
         pdf.save(path, deterministic_id=True)
 
 
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as file:  # in chunks: a press PDF can be hundreds of megabytes
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
 def slug_line(publication: Publication, where: str) -> str:
     settings = publication.settings
     parts = [settings.title, where, settings.date.isoformat() if settings.date else None,
@@ -239,7 +247,7 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
         "preflight": {"passed": not report.errors, "errors": len(report.errors),
                       "warnings": len([f for f in report.findings if f.level == "warning"])},
         "files": [{"name": path.name, "bytes": written(path).stat().st_size,
-                   "sha256": hashlib.sha256(written(path).read_bytes()).hexdigest()}
+                   "sha256": file_sha256(written(path))}
                   for path in files],
     }
     path = folder / f"{publication.settings.slug}-job.json"
