@@ -11,6 +11,7 @@ tree, checks them against the goals, and writes the table to bench/results.md. S
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import hashlib
 import importlib.metadata
@@ -30,7 +31,7 @@ from typing import Callable
 import pypdfium2
 
 from pressroom.build import load_publication
-from pressroom.targets.pdf import print_html
+from pressroom.targets.pdf import PRINT_MEDIUM, print_html
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -306,7 +307,11 @@ class Benchmark:
         publication, layout = load_publication(self.book.source)
         folder = WORK / "floor"
         folder.mkdir(parents=True)
-        (folder / "page.html").write_text(print_html(publication, layout), encoding="utf-8")
+        # The pipeline names the source's images source-image: + SHA-256, which its own URL
+        # fetcher reads; plain weasyprint gets the same files by file URL.
+        medium = dataclasses.replace(PRINT_MEDIUM, image_url=lambda image: image.path.as_uri())
+        (folder / "page.html").write_text(print_html(publication, layout, medium),
+                                          encoding="utf-8")
         return Case("engine floor", [
             str(WEASYPRINT), "--base-url", layout.folder.as_uri() + "/", "-s",
             str(layout.path("print.css")), "--pdf-variant", "pdf/ua-1", str(folder / "page.html"),

@@ -80,7 +80,8 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
     try:
         if "pdf" in todo:
             with _timed(report, "pdf"), progress.stage("screen PDF"):
-                outputs, warnings = _pdf(publication, layout, out, progress)
+                outputs, warnings = _pdf(publication, layout, out, progress,
+                                         processes=1 if press else 2)
             state.record("pdf", stamp, keys["pdf"], outputs, common + warnings)
             report.rebuilt.append("pdf")
         if "epub" in targets:
@@ -103,9 +104,11 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
     return report
 
 
-def _pdf(publication, layout, out: Path, progress: Progress) -> tuple[list[Path], list[str]]:
-    """The screen PDF, where its pages start (for the EPUB) and its proof sheet. The PDF is
-    written in a second process while this one checks the pages; then both draw the proof."""
+def _pdf(publication, layout, out: Path, progress: Progress,
+         processes: int = 2) -> tuple[list[Path], list[str]]:
+    """The screen PDF, where its pages start (for the EPUB) and its proof sheet. With two
+    ``processes``, the PDF is written in a second process while this one checks the pages, and
+    both draw the proof; with one (the press render has the other core), one after another."""
     from .pagination import page_starts, save
     from .proof import write_proof
     from .targets.pdf import check, render, write_pdf
@@ -113,17 +116,20 @@ def _pdf(publication, layout, out: Path, progress: Progress) -> tuple[list[Path]
     slug = publication.settings.slug
     path, proof = out / f"{slug}.pdf", out / f"{slug}-proof.png"
     document, warnings = render(publication, layout, progress=progress)
-    writer = Background(write_pdf, document, path)
+    pages = len(document.pages)
+    writer = Background(write_pdf, document, path) if processes > 1 else None
     try:
-        progress.step("checking pages", 0, len(document.pages))
+        progress.step("checking pages", 0, pages)
         warnings += check(document, publication, layout)
         save(page_starts(document), out / PAGINATION)
-        progress.step("writing the PDF", 0, len(document.pages))
-        warnings += writer.result()
+        progress.step("writing the PDF", 0, pages)
+        warnings += writer.result() if writer else write_pdf(document, path)
     finally:
-        writer.stop()
-    progress.step("drawing the proof sheet", 0, len(document.pages))
-    write_proof(path, proof, processes=2)
+        if writer:
+            writer.stop()
+    del document
+    progress.step("drawing the proof sheet", 0, pages)
+    write_proof(path, proof, processes=processes)
     return [path, out / PAGINATION, proof], warnings
 
 

@@ -107,5 +107,5 @@ def write_proof(pdf_path: Path, png_path: Path, processes: int = 1) -> Path:
 
     image = proof_sheet(pdf_path, processes=processes)
     with atomic_output(png_path) as tmp:
-        image.save(tmp, "PNG", compress_level=6)  # optimize=True: 5x the time for 10 % less
+        image.save(tmp, "PNG", compress_level=3)  # 6: 1.5x the time for 1.5 % less; optimize: 5x
     return png_path

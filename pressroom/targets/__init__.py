@@ -197,8 +197,8 @@ class Background:
 
 
 #: WeasyPrint names an image resource after the MD5 of its URL ("/i" + 32 hex digits + 1 when
-#: interpolated, else 0), so the names hold the folder the image was read from: the press
-#: variants' <out>/.cache/press, the source folder in the screen PDF.
+#: interpolated, else 0), so the names of images read by file URL (a layout's own, named in its
+#: CSS) hold the folder they were read from; the source's images go by content (source-image:).
 WEASYPRINT_IMAGE = re.compile(rb"/i[0-9a-f]{32}[01](?![^\s/\[\]<>(){}%])")
 
 

@@ -54,18 +54,21 @@ LINE_SEPARATORS = dict.fromkeys((0x85, 0x2028, 0x2029), " ")
 
 def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
            bleed_mm: float = 0, stylesheets: tuple[Path | str, ...] = (),
-           readable: tuple[Path, ...] = (), progress: Progress | None = None):
+           images: dict[str, Path] | None = None, progress: Progress | None = None):
     """Lay the publication out with WeasyPrint: (the rendered Document, WeasyPrint's warnings).
 
-    Press files add ``stylesheets`` (files, or CSS text) after the layout's print.css and
-    ``readable`` folders (their image variants).
+    Press files add ``stylesheets`` (files, or CSS text) after the layout's print.css, and
+    ``images``: their image variants, which their medium names ``source-image:`` + the key.
+    The document's ``read_by_place`` tells whether an image may have been read by file URL.
     """
     from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
     from weasyprint.text.fonts import FontConfiguration
 
+    index_page_references()
+
     progress = progress or Progress()
-    fetcher = source_fetcher(publication.root, layout, readable,
-                             {image.sha256: image.path for image in publication.images})
+    fetcher = source_fetcher(publication.root, layout, images or {
+        image.sha256: image.path for image in publication.images})
     stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     with engine_warnings() as warnings, progress.engine_pages():
@@ -80,6 +83,35 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
                  if not any(url in warning for warning in warnings)]
     document.read_by_place = bool(fetcher.placed)  # (see write_pdf)
     return document, warnings
+
+
+class PageReferences:
+    """pydyf's ``PDF.page_references`` as a view of the page tree's kids. pydyf builds the tuple
+    of every page's reference at each access, and WeasyPrint's tagging (PDF/UA, PDF/X) and links
+    ask once per tagged element: quadratic in the pages (0.5 to 1 s of the 306-page book's
+    writes)."""
+
+    def __init__(self, pdf):
+        self.kids = pdf.pages["Kids"]  # [number, 0, "R", number, 0, "R", ...]
+
+    def __getitem__(self, index: int) -> bytes:
+        return f"{self.kids[::3][index]} 0 R".encode("ascii")
+
+    def __len__(self) -> int:
+        return len(self.kids) // 3
+
+    def __iter__(self):
+        return (f"{number} 0 R".encode("ascii") for number in self.kids[::3])
+
+
+def index_page_references() -> None:
+    """Give pydyf the :class:`PageReferences` view, if its ``page_references`` is still the
+    property that builds the tuple (another version of pydyf keeps its own)."""
+    import pydyf
+
+    current = pydyf.PDF.__dict__.get("page_references")
+    if isinstance(current, property) and current.fget.__qualname__ == "PDF.page_references":
+        pydyf.PDF.page_references = property(PageReferences, doc=current.__doc__)
 
 
 def check(document, publication: Publication, layout: Layout) -> list[str]:
@@ -101,17 +133,16 @@ def write_pdf(document, path: Path) -> list[str]:
     return writing
 
 
-def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = (),
-                   images: dict[str, Path] | None = None):
+def source_fetcher(root: Path, layout: Layout, images: dict[str, Path] | None = None):
     """A WeasyPrint URL fetcher that reads ``data:`` URLs, the publication's ``images`` (by
-    ``source-image:`` + SHA-256), files inside the publication, the layout's files (falling
-    back along the layout's folders) and ``readable`` folders, and nothing else: no network,
+    ``source-image:`` + their key), files inside the publication and the layout's files
+    (falling back along the layout's folders), and nothing else: no network,
     and no file that only a link (a symlink, ``..``) leads to from inside. What it refuses,
     WeasyPrint reports as a warning that names the URL. ``placed`` lists the files it read by
     their URL that may be images (not fonts or stylesheets)."""
     from weasyprint.urls import URLFetcher
 
-    allowed = allowed_folders(root, readable)
+    allowed = allowed_folders(root)
 
     class SourceFetcher(URLFetcher):
         refused: list[tuple[str, str]] = []  # (url, why), for the warnings
@@ -154,10 +185,10 @@ def source_fetcher(root: Path, layout: Layout, readable: tuple[Path, ...] = (),
 NOT_IMAGES = {".css", ".woff", ".woff2", ".ttf", ".otf", ".ttc", ".icc", ".icm"}
 
 
-def allowed_folders(root: Path, readable: tuple[Path, ...] = ()) -> list[Path]:
-    """The folders a render may read: the publication (its own layouts too), the built-in
-    layouts and ``readable``. A layout folder that is a link to elsewhere is not among them."""
-    return [folder.resolve() for folder in (root, BUILTIN, *readable)]
+def allowed_folders(root: Path) -> list[Path]:
+    """The folders a render may read: the publication (its own layouts too) and the built-in
+    layouts. A layout folder that is a link to elsewhere is not among them."""
+    return [folder.resolve() for folder in (root, BUILTIN)]
 
 
 def readable_file(path: Path, layout: Layout, allowed: list[Path]) -> Path | None:

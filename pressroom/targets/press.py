@@ -26,7 +26,6 @@ from ..marks import add_marks
 from ..model import Image, Publication
 from ..preflight import Report, preflight
 from ..progress import Progress
-from ..render import Medium
 from . import Staging, atomic_output, build_time, stable_image_names, staged_outputs
 from .pdf import PRINT_MEDIUM, render
 
@@ -60,13 +59,15 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
     slug = settings.slug
     profile = layout.path(PROFILE_FILE)
     variants = press_variants(publication, profile, cache, progress)
-    medium = Medium("print", image_url=lambda image: variants[image.path].as_uri(),
-                    section_url=PRINT_MEDIUM.section_url, anchor_url=PRINT_MEDIUM.anchor_url)
     stylesheets: list[Path | str] = [output_intent_css(profile)]
     if any((folder / PRESS_STYLESHEET).is_file() for folder in layout.folders):
         stylesheets.append(layout.path(PRESS_STYLESHEET))
-    document, warnings = render(publication, layout, medium, press.bleed_mm, tuple(stylesheets),
-                                readable=(cache,), progress=progress)
+    # The screen PDF's HTML, each source image's URL leading to its CMYK variant
+    document, warnings = render(publication, layout, PRINT_MEDIUM, press.bleed_mm,
+                                tuple(stylesheets), progress=progress,
+                                images={image.sha256: variants[image.path]
+                                        for image in publication.images})
+    read_by_place = document.read_by_place
     result = PressResult(warnings=warnings)
 
     press_pdf = folder / f"{slug}-press.pdf"
@@ -87,7 +88,8 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                     f"back cover to make {len(pdf.pages)} pages, a multiple of "
                     f"{PAGE_MULTIPLE[press.binding]} for {press.binding} binding")
             convert_pdf_to_cmyk(pdf, profile, press.ink_limit)
-            stable_image_names(pdf)
+            if read_by_place:  # e.g. an image the layout's CSS names: its name holds its place
+                stable_image_names(pdf)
             stable_document_id(pdf, settings.identifier)
             name_output_intent(pdf, profile, press.profile)
             total = len(pdf.pages)

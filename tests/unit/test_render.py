@@ -145,3 +145,19 @@ def test_pull_quote_is_an_aside_in_both_media(tmp_path):
     assert '<aside class="pull" role="doc-pullquote">\n<p>Said well.</p>\n</aside>' in printed
     assert '<aside class="pull" epub:type="pullquote" role="doc-pullquote">' in ebook
     assert "<blockquote>\n<p>An ordinary quotation.</p>\n</blockquote>" in printed
+
+
+def test_page_references_view_gives_what_pydyf_gives():
+    import pydyf
+
+    from pressroom.targets.pdf import PageReferences, index_page_references
+
+    pdf = pydyf.PDF()
+    for _ in range(5):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    expected = tuple(f"{number} 0 R".encode() for number in pdf.pages["Kids"][::3])
+    view = PageReferences(pdf)
+    assert [view[i] for i in range(5)] == list(expected) == list(view)
+    assert view[-1] == expected[-1] and len(view) == 5
+    index_page_references()
+    assert tuple(pdf.page_references) == expected and pdf.page_references[2] == expected[2]
