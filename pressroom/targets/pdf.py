@@ -172,6 +172,9 @@ def source_fetcher(root: Path, layout: Layout, images: dict[str, Path] | None = 
                        if inside else f"refused {url}: only files inside the publication and "
                        "its layout are read; copy the file into the layout's folder and refer "
                        "to it by a relative path")
+            elif scheme == SOURCE_IMAGE:
+                why = (f"refused {url}: no image of this publication has that SHA-256; name "
+                       "images by their path in images/")
             else:
                 why = (f"refused {url}: a build never uses the network; copy the file into "
                        "the layout's folder and refer to it by a relative path")

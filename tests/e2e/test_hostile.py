@@ -240,7 +240,8 @@ def test_layout_css_reads_nothing_outside_and_fetches_nothing(pub, server):
                          "h1 { font-family: Remote, Linked, var(--font-display); }\n"
                          "body { background: url(file:///etc/hosts); }\n"
                          "p { background-image: url(/dev/urandom); }\n"
-                         f"em {{ background-image: url({server.url}/bg.png); }}\n"))
+                         f"em {{ background-image: url({server.url}/bg.png); }}\n"
+                         "h2 { background-image: url(source-image:0123abcd); }\n"))
     (folder / "fonts").mkdir()
     (folder / "fonts" / "linked.woff").symlink_to("/etc/passwd")
     with opened_files() as opened:
@@ -256,7 +257,8 @@ def test_layout_css_reads_nothing_outside_and_fetches_nothing(pub, server):
                     f"refused {(folder / 'fonts' / 'linked.woff').as_uri()} (/etc/passwd): it is "
                     "a link to a file outside the publication",
                     "refused file:///dev/urandom",
-                    f"refused {server.url}/bg.png: a build never uses the network"):
+                    f"refused {server.url}/bg.png: a build never uses the network",
+                    "refused source-image:0123abcd: no image of this publication has that"):
         assert refused in warnings
     assert all(line.startswith("warning: ") for line in lines), lines
     assert (pub / "output" / "hostile-ground.pdf").is_file()

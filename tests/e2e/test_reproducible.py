@@ -112,3 +112,30 @@ def test_the_files_carry_source_date_epoch(builds):
         opf = next(epub.read(name) for name in epub.namelist() if name.endswith(".opf"))
         assert b"2023-11-14T22:13:20Z" in opf
         assert {info.date_time for info in epub.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+
+def test_an_image_the_layout_css_names_gives_the_same_bytes_elsewhere(tmp_path):
+    """The source's photos reach WeasyPrint by content (``source-image:``); an image a layout's
+    stylesheet names is read by file URL, so the build renames the PDF's images afterwards."""
+    from PIL import Image
+
+    sources = [tmp_path / "first" / "source", tmp_path / "second place" / "source"]
+    for source in sources:
+        for folder in ("manuscript", "images"):
+            shutil.copytree(REPOSITORY / folder, source / folder)
+        own = source / "layouts" / "brochure"
+        own.mkdir(parents=True)
+        Image.new("RGB", (1301, 977), (200, 180, 150)).save(own / "texture.png")
+        builtin = (REPOSITORY / "layouts" / "brochure" / "print.css").read_text(encoding="utf-8")
+        (own / "print.css").write_text(
+            builtin + "\n.colophon { background: url(texture.png) center / cover; }\n",
+            encoding="utf-8")
+    outs = [source.parent / "out" for source in sources]
+    finish(*(start(source, out) for source, out in zip(sources, outs)))
+    assert differences(digests(outs[0]), digests(outs[1])) == []
+    for pdf_path in (outs[0] / f"{SLUG}.pdf", outs[0] / f"press/{SLUG}-press.pdf"):
+        with pikepdf.open(pdf_path) as pdf:  # the texture is there (drawn through a pattern)
+            assert any(isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+                       and (int(obj.Width), int(obj.Height)) == (1301, 977)
+                       for obj in pdf.objects), pdf_path
