@@ -29,7 +29,9 @@ def proof_sheet(pdf_path: Path, page_height: int | None = None,
     """Render every page at ``page_height`` pixels and lay the spreads out in a grid (by
     default 360 pixels and 3 spreads a row, or 200 and 6 for a long publication); with
     ``processes`` 2, the second half of the pages is rendered in a second process."""
-    with _opened(pdf_path) as pdf:
+    import pypdfium2
+
+    with pypdfium2.PdfDocument(pdf_path) as pdf:
         count = len(pdf)
     long = count > LONG
     page_height = page_height or (LONG_PAGE_HEIGHT if long else 360)
@@ -65,7 +67,9 @@ def proof_sheet(pdf_path: Path, page_height: int | None = None,
 
 def rendered_pages(pdf_path: Path, indices: range, page_height: int) -> list[Image.Image]:
     """Pages of a PDF as RGB images ``page_height`` pixels high."""
-    with _opened(pdf_path) as pdf:
+    import pypdfium2
+
+    with pypdfium2.PdfDocument(pdf_path) as pdf:
         pages = []
         for index in indices:
             page = pdf[index]
@@ -74,31 +78,13 @@ def rendered_pages(pdf_path: Path, indices: range, page_height: int) -> list[Ima
         return pages
 
 
-class _opened:
-    """A PDF opened with pypdfium2, closed after the block."""
-
-    def __init__(self, path: Path):
-        import pypdfium2
-
-        self.pdf = pypdfium2.PdfDocument(path)
-
-    def __enter__(self):
-        return self.pdf
-
-    def __exit__(self, *exc):
-        self.pdf.close()
-
-
 def render_page(pdf_path: Path, index: int, width: int) -> Image.Image:
     """One page of a PDF as an RGB image ``width`` pixels wide."""
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(pdf_path)
-    try:
+    with pypdfium2.PdfDocument(pdf_path) as pdf:
         page = pdf[index]
         return page.render(scale=width / page.get_width()).to_pil().convert("RGB")
-    finally:
-        pdf.close()
 
 
 def write_proof(pdf_path: Path, png_path: Path, processes: int = 1) -> Path:
