@@ -98,21 +98,23 @@ class Staging:
 
     def __call__(self, path: Path) -> Path:
         if path not in self.files:
-            self.files[path] = self._temporary(path)
+            with uninterruptible():  # made and recorded together, so always removed
+                self.files[path] = _temporary(path)
         return self.files[path]
 
     def scratch(self, path: Path) -> Path:
         """A temporary path beside ``path`` for an intermediate file: removed at the end."""
-        self.scratch_files.append(self._temporary(path))
+        with uninterruptible():  # made and recorded together, so always removed
+            self.scratch_files.append(_temporary(path))
         return self.scratch_files[-1]
 
-    @staticmethod
-    def _temporary(path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with uninterruptible():  # the temporary file is always known, so always removed
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-            os.close(fd)
-        return Path(tmp)
+
+def _temporary(path: Path) -> Path:
+    """A new empty ``.part`` file beside ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
 
 
 @contextlib.contextmanager
