@@ -312,10 +312,20 @@ class Benchmark:
         medium = dataclasses.replace(PRINT_MEDIUM, image_url=lambda image: image.path.as_uri())
         (folder / "page.html").write_text(print_html(publication, layout, medium),
                                           encoding="utf-8")
+        # The pipeline finds a layout's files along its folders (the book's own, then the
+        # brochure's it extends: the Inter and DejaVu fonts); plain weasyprint reads one folder,
+        # so it gets one with a link to each file the layout would find.
+        merged = folder / "layout"
+        for source in reversed(layout.folders):  # the most specific folder's files last: they win
+            for path in source.rglob("*"):
+                if path.is_file():
+                    link = merged / path.relative_to(source)
+                    link.parent.mkdir(parents=True, exist_ok=True)
+                    link.unlink(missing_ok=True)
+                    link.symlink_to(path)
         return Case("engine floor", [
-            str(WEASYPRINT), "--base-url", layout.folder.as_uri() + "/", "-s",
-            str(layout.path("print.css")), "--pdf-variant", "pdf/ua-1", str(folder / "page.html"),
-            str(folder / "out.pdf")])
+            str(WEASYPRINT), "--base-url", merged.as_uri() + "/", "-s", str(merged / "print.css"),
+            "--pdf-variant", "pdf/ua-1", str(folder / "page.html"), str(folder / "out.pdf")])
 
     def cold(self, name: str, target: str, book: Book | None = None) -> Case:
         """A build into a fresh, empty output folder."""
