@@ -20,7 +20,7 @@ from .diagnostics import Problem, SourceError
 from .progress import Progress
 from .targets import Background
 
-TARGETS = ("pdf", "epub", "press")
+TARGETS = ("pdf", "proof", "epub", "press")
 PAGINATION = Path(".cache") / "pagination.json"  # where the screen PDF's pages start (for the EPUB)
 
 
@@ -52,9 +52,11 @@ def load_publication(source: Path):
 
 def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
           progress: Progress | None = None) -> BuildReport:
-    """Publish ``source`` into ``out``: the screen PDF (with its proof sheet), the EPUB and the
-    press folder (``out/press/``), as ``targets`` asks; targets whose inputs did not change since
-    the last build into ``out`` are kept as they are."""
+    """Publish ``source`` into ``out``: the screen PDF, its proof sheet, the EPUB and the press
+    folder (``out/press/``), as ``targets`` asks (the proof sheet is drawn from the screen PDF:
+    asking for it asks for that too); targets whose inputs did not change since the last build
+    into ``out`` are kept as they are."""
+    targets = wanted(targets)
     progress = progress or Progress()
     started = time.perf_counter()
     state = BuildState(out)
@@ -72,6 +74,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
         common = source_warnings(publication.sections)  # what rendering removes: every medium
     report = BuildReport(publication)
     keys = target_keys(publication, layout)
+    keys["proof"] = keys["pdf"]  # drawn from the screen PDF alone
     todo = [target for target in targets
             if target == "epub" or not state.current(target, key=keys[target])]
     press = None
@@ -84,6 +87,11 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
                                          processes=1 if press else 2)
             state.record("pdf", stamp, keys["pdf"], outputs, common + warnings)
             report.rebuilt.append("pdf")
+        if "proof" in todo:
+            with _timed(report, "proof"), progress.stage("proof sheet"):
+                proof = _proof(publication, out, progress, processes=1 if press else 2)
+            state.record("proof", stamp, keys["proof"], [proof], [])
+            report.rebuilt.append("proof")
         if "epub" in targets:
             _epub(publication, layout, out, state, stamp, keys, common, report, progress)
         if "press" in todo:
@@ -104,17 +112,21 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
     return report
 
 
+def wanted(targets: tuple[str, ...]) -> tuple[str, ...]:
+    """``targets`` in build order, with the screen PDF when its proof sheet is asked for."""
+    return tuple(target for target in TARGETS
+                 if target in targets or (target == "pdf" and "proof" in targets))
+
+
 def _pdf(publication, layout, out: Path, progress: Progress,
          processes: int = 2) -> tuple[list[Path], list[str]]:
-    """The screen PDF, where its pages start (for the EPUB) and its proof sheet. With two
-    ``processes``, the PDF is written in a second process while this one checks the pages, and
-    both draw the proof; with one (the press render has the other core), one after another."""
+    """The screen PDF and where its pages start (for the EPUB). With two ``processes``, the PDF
+    is written in a second process while this one checks the pages; with one (the press render
+    has the other core), one after the other."""
     from .pagination import page_starts, save
-    from .proof import write_proof
     from .targets.pdf import check, render, write_pdf
 
-    slug = publication.settings.slug
-    path, proof = out / f"{slug}.pdf", out / f"{slug}-proof.png"
+    path = out / f"{publication.settings.slug}.pdf"
     document, warnings = render(publication, layout, progress=progress)
     pages = len(document.pages)
     writer = Background(write_pdf, document, path) if processes > 1 else None
@@ -127,10 +139,18 @@ def _pdf(publication, layout, out: Path, progress: Progress,
     finally:
         if writer:
             writer.stop()
-    del document
-    progress.step("drawing the proof sheet", 0, pages)
-    write_proof(path, proof, processes=processes)
-    return [path, out / PAGINATION, proof], warnings
+    return [path, out / PAGINATION], warnings
+
+
+def _proof(publication, out: Path, progress: Progress, processes: int = 2) -> Path:
+    """The proof sheet of the screen PDF (its pages drawn by ``processes``); the photos'
+    thumbnails are kept in the cache."""
+    from .proof import write_proof
+
+    slug = publication.settings.slug
+    progress.step("drawing the proof sheet", 0, 1)
+    return write_proof(out / f"{slug}.pdf", out / f"{slug}-proof.png", processes=processes,
+                       thumbnails=out / ".cache" / "proof")
 
 
 def _epub(publication, layout, out: Path, state: BuildState, stamp: str, keys: dict[str, str],

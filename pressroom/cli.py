@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .build import TARGETS, BuildReport, build, build_strict
+from .build import TARGETS, BuildReport, build, build_strict, wanted
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
                           display_path, stopped)
 from .progress import LiveProgress, PlainProgress, Progress
@@ -30,9 +30,9 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser(
         "build", help="build the publication's outputs",
         description="Read SOURCE/manuscript and SOURCE/images, lay them out with the layout "
-                    "named in publication.yaml, and write OUT/<slug>.pdf (with OUT/<slug>-proof.png), "
-                    "OUT/<slug>.epub and the press folder OUT/press/. A failed build leaves "
-                    "earlier outputs untouched.")
+                    "named in publication.yaml, and write OUT/<slug>.pdf, its proof sheet "
+                    "OUT/<slug>-proof.png, OUT/<slug>.epub and the press folder OUT/press/. A "
+                    "failed build leaves earlier outputs untouched.")
     check_cmd = commands.add_parser(
         "check", help="check the outputs already built, as printers and retailers do",
         description="Run the preflight on OUT/press/<slug>-press.pdf, and EPUBCheck and "
@@ -58,7 +58,8 @@ def parser() -> argparse.ArgumentParser:
                                 "pages, rebuilt or unchanged), warnings, preflight errors, "
                                 "timings")
     build_cmd.add_argument("--target", choices=(*TARGETS, "all"), default="all",
-                           help="pdf: the designers' screen PDF and its proof sheet; epub: the "
+                           help="pdf: the designers' screen PDF; proof: the screen PDF and its "
+                                "proof sheet (every page as spreads in one PNG); epub: the "
                                 "e-book; press: PDF/X press files, imposed sheets, preflight "
                                 "report and job ticket in OUT/press/; all: everything (default)")
     return main
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         with interruptible():  # SIGTERM and SIGHUP unwind like Ctrl-C: no temporary file stays
             if args.command == "check":
                 return check(source, out)
-            targets = TARGETS if args.target == "all" else (args.target,)
+            targets = TARGETS if args.target == "all" else wanted((args.target,))
             with _progress(args.quiet or args.json) as progress:
                 report = (build_strict if args.strict else build)(source, out, targets,
                                                                   progress)

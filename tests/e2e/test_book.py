@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 
 import pikepdf
 import pypdfium2
@@ -20,7 +19,7 @@ from pressroom.build import build
 from pressroom.layouts import roman
 from pressroom.manuscript import typographic
 
-from ..conftest import REPOSITORY, output
+from ..conftest import output
 from ..longtext import write_long_publication
 
 MM = 72 / 25.4

@@ -51,12 +51,12 @@ def test_a_rebuild_with_nothing_changed_touches_nothing(source, tmp_path):
 
 def test_a_changed_section_rebuilds_what_depends_on_it(source, tmp_path):
     out = tmp_path / "out"
-    build(source, out, ("pdf", "epub"))
+    build(source, out, ("proof", "epub"))  # the proof sheet asks for the screen PDF
     section = source / "manuscript" / "01-harbour.md"
     section.write_text(section.read_text() + "\nA sentence added in the last minute.\n")
     before = times(out)
-    report = build(source, out, ("pdf", "epub"))
-    assert report.rebuilt == ["pdf", "epub"]
+    report = build(source, out, ("proof", "epub"))
+    assert report.rebuilt == ["pdf", "proof", "epub"]
     assert changed(before, times(out)) == {"field-notes.pdf", "field-notes-proof.png",
                                            "field-notes.epub"}
 
@@ -99,6 +99,10 @@ def test_a_deleted_or_edited_output_is_made_again(source, tmp_path):
         pdf.write(b"\n% edited by hand\n")
     assert build(source, out, ("pdf", "epub")).rebuilt == ["pdf"]
     assert (out / "field-notes.epub").is_file()
+    assert not (out / "field-notes-proof.png").exists()  # not asked for
+    assert build(source, out, ("pdf", "proof")).rebuilt == ["proof"]  # from the current PDF
+    (out / "field-notes-proof.png").unlink()
+    assert build(source, out, ("proof",)).rebuilt == ["proof"]
 
 
 def test_a_damaged_cache_costs_a_full_build_and_nothing_else(source, tmp_path):

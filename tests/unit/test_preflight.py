@@ -261,7 +261,7 @@ def test_transparent_graphics_state(press_file, variant, level):
         pdf.save(path)
     report = preflight(path, variant, "saddle-stitch", 3)
     assert messages(report, "transparency", level) == [
-        f"page 1: graphics state /GS9 sets fill opacity 0.5"
+        "page 1: graphics state /GS9 sets fill opacity 0.5"
         + ("; PDF/X-1a allows no transparency (flatten it)" if level == "error"
            else " (live transparency, allowed in PDF/X-4)")]
     assert bool(report.errors) == (variant == "pdf/x-1a")
