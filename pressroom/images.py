@@ -55,30 +55,41 @@ def resolve(src: str, images_dir: Path, file: Path, line: int | None) -> Path:
 
 #: Images inspected by earlier builds (see :func:`remembering`): path -> [size, mtime_ns, fields].
 _remembered: dict[str, list] | None = None
+#: Within :func:`remembering`: images inspected anew whose pixels are still to be decoded.
+_undecoded: list[tuple[Path, Path, int | None]] | None = None
 
 
 @contextlib.contextmanager
 def remembering(known: dict[str, list]):
     """Within the block, :func:`inspect` reuses what ``known`` holds for an image file of the
     same path, size and modification time, and adds what it inspects anew (the build cache
-    keeps ``known`` between builds): decoding a hundred print photos costs seconds."""
-    global _remembered
-    previous, _remembered = _remembered, known
+    keeps ``known`` between builds, unless the build fails): decoding a hundred print photos
+    costs seconds. The new images' pixels are decoded together when the block ends, in as many
+    threads as the machine has cores; the first that does not decode raises its error there."""
+    global _remembered, _undecoded
+    previous = _remembered, _undecoded
+    _remembered, _undecoded = known, []
+    undecoded = _undecoded
     try:
         yield known
     finally:
-        _remembered = previous
+        _remembered, _undecoded = previous
+    decoded(undecoded)
 
 
 def inspect(path: Path, file: Path, line: int | None) -> Image:
-    """Open an image enough to know its size, format and resolution; errors name the figure."""
+    """Open an image enough to know its size, format and resolution; errors name the figure.
+    Its pixels are decoded (truncated files fail) now, or at the end of :func:`remembering`."""
     if _remembered is None:
-        return _inspect(path, file, line)
+        image = _inspect(path, file, line)
+        decoded([(path, file, line)])
+        return image
     info = path.stat()
     entry = _remembered.get(str(path))
     if entry and entry[:2] == [info.st_size, info.st_mtime_ns]:
         return Image(path=path, **entry[2])
     image = _inspect(path, file, line)
+    _undecoded.append((path, file, line))
     fields = dataclasses.asdict(image)
     del fields["path"]
     _remembered[str(path)] = [info.st_size, info.st_mtime_ns, fields]
@@ -86,6 +97,7 @@ def inspect(path: Path, file: Path, line: int | None) -> Image:
 
 
 def _inspect(path: Path, file: Path, line: int | None) -> Image:
+    """The image's description from its header (verified)."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -94,15 +106,12 @@ def _inspect(path: Path, file: Path, line: int | None) -> Image:
     if not data:
         raise SourceError(Problem(f"image '{path.name}' is empty (0 bytes); copy the image file "
                                   "into images/ again", file, line))
-    # WeasyPrint sets LOAD_TRUNCATED_IMAGES when imported; a truncated file must still fail here.
-    truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(data)) as img:
                 img.verify()
             with PILImage.open(io.BytesIO(data)) as img:
-                img.load()  # decodes every pixel: catches truncated JPEG data that verify() misses
                 fmt, mode = img.format, img.mode
                 width, height = _upright_size(img)
                 dpi = img.info.get("dpi")
@@ -110,16 +119,46 @@ def _inspect(path: Path, file: Path, line: int | None) -> Image:
         raise SourceError(Problem(f"image '{path.name}' is too large to open safely; "
                                   "scale it down to under 90 megapixels", file, line)) from None
     except Exception:  # Pillow raises many types for broken files
-        raise SourceError(Problem(f"image '{path.name}' is not a readable image (corrupt or "
-                                  "truncated); export it again as JPEG or PNG", file, line)) from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+        raise _unreadable(path, file, line) from None
     if fmt not in FORMATS:
         raise SourceError(Problem(f"image '{path.name}' is {fmt}; convert it to JPEG (photos) or "
                                   "PNG (drawings)", file, line))
     return Image(path=path, width=width, height=height, format=fmt, mode=mode,
                  dpi=float(dpi[0]) if dpi and dpi[0] else None,
                  sha256=hashlib.sha256(data).hexdigest())
+
+
+def _unreadable(path: Path, file: Path, line: int | None) -> SourceError:
+    return SourceError(Problem(f"image '{path.name}' is not a readable image (corrupt or "
+                               "truncated); export it again as JPEG or PNG", file, line))
+
+
+def decoded(images: list[tuple[Path, Path, int | None]]) -> None:
+    """Decode every pixel of each image (path, file, line), in threads: verify() misses
+    truncated JPEG data. The first that fails raises."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fails(path: Path) -> bool:
+        try:
+            with PILImage.open(path) as img:
+                if img.format == "JPEG":  # the whole file is read, at an eighth of the pixels
+                    img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
+                img.load()
+        except Exception:  # Pillow raises many types for broken files
+            return True
+        return False
+
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES when imported; a truncated file must still fail here.
+    truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            failed = [entry for entry, bad in zip(images, pool.map(fails, (e[0] for e in images)))
+                      if bad]
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+    if failed:
+        path, file, line = failed[0]
+        raise _unreadable(path, file, line)
 
 
 #: Bump when ereader_variant makes different pixels: the cached variants are then made anew.

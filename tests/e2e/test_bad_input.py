@@ -273,9 +273,10 @@ def test_corrupt_image(pub):
 def test_truncated_image(pub):
     data = (pub / "images" / "boats.jpg").read_bytes()
     write(pub, "images/boats.jpg", data[: len(data) // 2])
-    code, err = run(pub)
-    assert code == 2
-    assert_one_clear_error(err, "01-harbour.md:5", "boats.jpg")
+    for _ in range(2):  # the build cache does not remember it as inspected
+        code, err = run(pub)
+        assert code == 2
+        assert_one_clear_error(err, "01-harbour.md:5", "boats.jpg")
 
 
 def test_zero_byte_image(pub):
@@ -438,13 +439,13 @@ def test_overlong_code_line_is_a_warning_and_strict_makes_it_an_error(pub):
 
 
 def test_strict_build_with_warnings_keeps_the_previous_outputs(pub):
-    code, err = run(pub, "--strict", target="pdf")
+    code, err = run(pub, "--strict", target="proof")
     assert code == 0, err  # no warning: the outputs are written as usual
     out = pub / "output"
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert {path.suffix for path in before} >= {".pdf", ".png", ".json"}
     section(pub, SECTION + "\n```\nchecksum = '" + "0123456789abcdef" * 8 + "'\n```\n")
-    code, err = run(pub, "--strict", target="pdf")
+    code, err = run(pub, "--strict", target="proof")
     assert code == 2, err
     after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert after == before  # nothing replaced, nothing added, no scratch folder left
