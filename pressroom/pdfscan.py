@@ -12,7 +12,6 @@ invisible mode still counts as a font use.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -258,9 +257,10 @@ def _multiply(m: tuple, n: tuple) -> tuple:
 
 
 def image_label(image: Stream, names: dict) -> str:
-    """An image by its file name: found by the SHA-256 of its stream's bytes (the press images
-    pass into the PDF unchanged), else by its pixel size; else by its size in pixels."""
+    """An image by its file name: found by its stream's length in bytes and its pixel size
+    (the press images pass into the PDF unchanged; reading a long book's images to hash them
+    took a second), else by its pixel size alone; else by its size in pixels."""
     width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
-    name = names.get(hashlib.sha256(image.read_raw_bytes()).hexdigest()) or names.get((width, height))
+    name = names.get((int(image.get("/Length", -1)), width, height)) or names.get((width, height))
     return f'figure "{name}"' if name else f"image {width}×{height} px"
 

@@ -115,10 +115,18 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
 
 
 def image_names(publication: Publication, variants: dict[Path, Path]) -> dict:
-    """How the preflight names images: by the SHA-256 of the press variant's bytes, which pass
-    into the PDF unchanged."""
-    return {hashlib.sha256(variants[image.path].read_bytes()).hexdigest(): image.name
-            for image in publication.images if variants[image.path].exists()}
+    """How the preflight names images: by the length in bytes and the pixel size of the press
+    variant, which passes into the PDF unchanged (two files alike in both share a label)."""
+    from PIL import Image as PILImage
+
+    names: dict[tuple[int, int, int], list[str]] = {}
+    for image in publication.images:
+        variant = variants[image.path]
+        if variant.exists():
+            with PILImage.open(variant) as opened:  # the header only
+                key = (variant.stat().st_size, *opened.size)
+            names.setdefault(key, []).append(image.name)
+    return {key: " or ".join(sorted(set(found))) for key, found in names.items()}
 
 
 def press_variants(publication: Publication, profile: Path, cache: Path,
