@@ -79,7 +79,8 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
             if target == "epub" or not state.current(target, key=keys[target])]
     press = None
     if "press" in todo and len(todo) > 1:  # press in a second process, beside the others
-        press = Background(_press, publication, layout, out, Progress())  # silent there
+        # its progress is silent (a plain Progress): this process shows the stages
+        press = Background(_press, publication, layout, out, keys["press"], Progress())
     try:
         if "pdf" in todo:
             with _timed(report, "pdf"), progress.stage("screen PDF"):
@@ -97,7 +98,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
         if "press" in todo:
             with _timed(report, "press"), progress.stage("press files"):
                 outputs, warnings, errors = press.result() if press else \
-                    _press(publication, layout, out, progress)
+                    _press(publication, layout, out, keys["press"], progress)
             state.record("press", stamp, keys["press"], outputs, common + warnings, errors)
             report.rebuilt.append("press")
         for target in targets:
@@ -179,12 +180,12 @@ def _epub(publication, layout, out: Path, state: BuildState, stamp: str, keys: d
     report.rebuilt.append("epub")
 
 
-def _press(publication, layout, out: Path, progress: Progress):
+def _press(publication, layout, out: Path, key: str, progress: Progress):
     """The press folder: (outputs, warnings, preflight errors)."""
     from .targets.press import write_press
 
     press = write_press(publication, layout, out / "press", cache=out / ".cache" / "press",
-                        progress=progress)
+                        key=key, progress=progress)
     return (press.outputs, press.warnings,
             [str(finding.message) for finding in press.preflight.errors])
 

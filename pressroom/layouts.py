@@ -96,7 +96,8 @@ def find_layout(name: str, root: Path) -> Layout:
     asked_by = root / "manuscript" / "publication.yaml"
     current: str | None = name
     while current:
-        found = [f for f in (root / "layouts" / current, BUILTIN / current) if f.is_dir()]
+        found = [f for f in dict.fromkeys((root / "layouts" / current, BUILTIN / current))
+                 if f.is_dir()]  # one folder when the source is this repository
         if not found:
             known = sorted({p.name for base in (root / "layouts", BUILTIN) if base.is_dir()
                             for p in base.iterdir() if p.is_dir()})
