@@ -212,9 +212,11 @@ def write_epub(publication: Publication, layout: Layout, path: Path,
                                        cache or path.parent / ".cache" / "ereader", progress)
     book = make_book(publication, layout, variants, print_cover, page_starts)
     with atomic_output(path) as tmp:
+        # compresslevel 0: _repack writes the final zip (EbookLib deflated the photos too,
+        # most of the time of a long book's EPUB)
         epub.write_epub(str(tmp), book, {"epub3_pages": False, "raise_exceptions": True,
                                          "mtime": modified.replace(tzinfo=None),
-                                         "landmark_title": "Landmarks"})
+                                         "landmark_title": "Landmarks", "compresslevel": 0})
         _repack(tmp, modified, publication.settings.language,
                 page_list(publication, page_starts or []))
     return []
