@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,20 +99,23 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                 add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font)
             save(pdf, tmp, press.profile, document_id(key))
         result.outputs.append(press_pdf)
+        # The ticket's checksum of the press PDF (hundreds of megabytes for a long book) is
+        # taken in a thread (hashlib lets go of Python's lock) while the sheets and preflight go on
+        with ThreadPoolExecutor(1) as hashing:
+            digests = {press_pdf: hashing.submit(file_sha256, tmp)}
+            if press.binding == "saddle-stitch":
+                imposed = folder / f"{slug}-imposed.pdf"
+                impose_saddle_stitch(tmp, staging(imposed), marks=press.marks, font=font,
+                                     slug=lambda sheet: slug_line(publication, sheet))
+                result.outputs.append(imposed)
 
-        if press.binding == "saddle-stitch":
-            imposed = folder / f"{slug}-imposed.pdf"
-            impose_saddle_stitch(tmp, staging(imposed), marks=press.marks, font=font,
-                                 slug=lambda sheet: slug_line(publication, sheet))
-            result.outputs.append(imposed)
-
-        report = preflight(tmp, press.profile, press.binding, press.bleed_mm,
-                           image_names(publication, variants))
-        report.file = press_pdf.name  # not the temporary file's
-        result.preflight = report
-        result.outputs += write_reports(report, folder, slug, staging)
-        result.outputs.append(write_job_ticket(publication, folder, press_pdf, result.outputs,
-                                               report, staging))
+            report = preflight(tmp, press.profile, press.binding, press.bleed_mm,
+                               image_names(publication, variants))
+            report.file = press_pdf.name  # not the temporary file's
+            result.preflight = report
+            result.outputs += write_reports(report, folder, slug, staging)
+            result.outputs.append(write_job_ticket(publication, folder, press_pdf,
+                                                   result.outputs, report, staging, digests))
     return result
 
 
@@ -260,9 +264,10 @@ def write_reports(report: Report, folder: Path, slug: str, staging: Staging) -> 
 
 
 def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, files: list[Path],
-                     report: Report, staging: Staging) -> Path:
+                     report: Report, staging: Staging,
+                     digests: dict[Path, Future] | None = None) -> Path:
     """What a printer reads first: the job's specification and the checksums of the staged
-    files; the ticket is staged with them."""
+    files (those ``digests`` holds, as they are taken); the ticket is staged with them."""
     settings, press = publication.settings, publication.settings.print
 
     def written(path: Path) -> Path:  # where the file's bytes are now
@@ -282,7 +287,8 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
         "preflight": {"passed": not report.errors, "errors": len(report.errors),
                       "warnings": len([f for f in report.findings if f.level == "warning"])},
         "files": [{"name": path.name, "bytes": written(path).stat().st_size,
-                   "sha256": file_sha256(written(path))}
+                   "sha256": digests[path].result() if path in (digests or {})
+                   else file_sha256(written(path))}
                   for path in files],
     }
     path = folder / f"{publication.settings.slug}-job.json"
