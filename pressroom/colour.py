@@ -242,7 +242,8 @@ def _number(v: float):
 
 # -- PDFs -------------------------------------------------------------------------------------
 
-def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path, ink_limit: float = 300.0) -> None:
+def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path,
+                        ink_limit: float = 300.0) -> dict[tuple[int, int], tuple[int, int]]:
     """Make every colour in the PDF DeviceCMYK, in place, for pages and (recursively) form
     XObjects and tiling patterns:
 
@@ -260,7 +261,11 @@ def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path, ink_limit: float = 300.
     colours; function-based and mesh shadings, sampled and PostScript functions; Lab images and
     images pikepdf cannot decode (JBIG2, JPX, malformed: WeasyPrint 70 writes 16-bit grey PNGs
     so); inline images, Type 3 glyph procedures, annotation appearances, and content drawn
-    through ExtGState soft masks (luminosity masks stay Gray)."""
+    through ExtGState soft masks (luminosity masks stay Gray).
+
+    Returns what the walk saw of each page's q/Q (by the page's object number): the depth its
+    content leaves open and the most Q operators it has beyond the q before them, for
+    :func:`pressroom.marks.add_marks` (which would otherwise read every page once more)."""
     walker = _Walker(pdf, Separator(profile, ink_limit))
     for page in pdf.pages:
         node, resources = page.obj, page.obj.get("/Resources")
@@ -270,11 +275,13 @@ def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path, ink_limit: float = 300.
         walker.owner(page.obj, resources, page=page)
     for resources in walker.resources:
         _drop_converted_spaces(resources, walker.sep)
+    return walker.balances
 
 
 class _Walker:
     def __init__(self, pdf: pikepdf.Pdf, sep: Separator):
         self.pdf, self.sep, self.seen, self.resources = pdf, sep, set(), []
+        self.balances: dict[tuple[int, int], tuple[int, int]] = {}  # page -> (depth, deficit)
 
     def first_time(self, obj) -> bool:
         if obj.objgen == (0, 0):
@@ -289,7 +296,9 @@ class _Walker:
         if not self.first_time(obj):
             return
         source = page if page is not None else obj
-        data = rewrite_content(pikepdf.parse_content_stream(source), resources, self.sep)
+        data, balance = rewrite_content(pikepdf.parse_content_stream(source), resources, self.sep)
+        if page is not None and obj.objgen != (0, 0):
+            self.balances[obj.objgen] = balance
         if data is not None and page is not None:
             obj.Contents = self.pdf.make_stream(zlib.compress(data), Filter=Name.FlateDecode)
         elif data is not None:
@@ -316,11 +325,14 @@ class _Walker:
             convert_shading(shading, self.sep)
 
 
-def rewrite_content(instructions, resources, sep: Separator) -> bytes | None:
-    """The content stream with every colour operator in CMYK, or None when nothing changed.
-    The colour spaces of the source (fill and stroke, saved by q and restored by Q) are tracked."""
+def rewrite_content(instructions, resources,
+                    sep: Separator) -> tuple[bytes | None, tuple[int, int]]:
+    """The content stream with every colour operator in CMYK, or None when nothing changed; and
+    its q/Q balance: (depth left open, most Q beyond the q before them). The colour spaces of
+    the source (fill and stroke, saved by q and restored by Q) are tracked."""
     state = {False: GRAY, True: GRAY}  # stroking? -> the source's current colour space
     stack, out, changed = [], [], False
+    depth = deficit = 0
     for instruction in instructions:
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
             out.append(instruction)
@@ -329,8 +341,12 @@ def rewrite_content(instructions, resources, sep: Separator) -> bytes | None:
         stroking, new = op.isupper(), None
         if op == "q":
             stack.append(dict(state))
-        elif op == "Q" and stack:
-            state = stack.pop()
+            depth += 1
+        elif op == "Q":
+            depth -= 1
+            deficit = max(deficit, -depth)
+            if stack:
+                state = stack.pop()
         elif op.lower() in SETTERS:
             state[stroking] = SETTERS[op.lower()]
             new = None if op in ("k", "K") else sep.colour(state[stroking], operands)
@@ -344,7 +360,7 @@ def rewrite_content(instructions, resources, sep: Separator) -> bytes | None:
             instruction, changed = pikepdf.ContentStreamInstruction(
                 list(new), Operator("K" if stroking else "k")), True
         out.append(instruction)
-    return pikepdf.unparse_content_stream(out) if changed else None
+    return pikepdf.unparse_content_stream(out) if changed else None, (depth, deficit)
 
 
 def convert_shading(shading, sep: Separator) -> None:

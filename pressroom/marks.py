@@ -275,22 +275,25 @@ def _colour_space_name(page: pikepdf.Page, colour_space: pikepdf.Object) -> str:
     return name
 
 
-def _wrap_contents(page: pikepdf.Page) -> None:
+def _wrap_contents(page: pikepdf.Page, balance: tuple[int, int] | None = None) -> None:
     """Enclose the page's own content in q ... Q, closing whatever it leaves open, so its
-    graphics state (a WeasyPrint page starts with a flip of the y axis) cannot reach the marks."""
-    depth = deficit = 0
-    for operands, operator in pikepdf.parse_content_stream(page, "q Q"):
-        if operator == pikepdf.Operator("q"):
-            depth += 1
-        else:
-            depth -= 1
-            deficit = max(deficit, -depth)
+    graphics state (a WeasyPrint page starts with a flip of the y axis) cannot reach the marks.
+    ``balance`` is its (depth left open, most unmatched Q) when known; else it is read."""
+    depth, deficit = balance or (0, 0)
+    if balance is None:
+        for operands, operator in pikepdf.parse_content_stream(page, "q Q"):
+            if operator == pikepdf.Operator("q"):
+                depth += 1
+            else:
+                depth -= 1
+                deficit = max(deficit, -depth)
     page.contents_add(b"q\n" * (1 + deficit), prepend=True)
     page.contents_add(b"Q\n" * (1 + deficit + depth))
 
 
 def mark_page(page: pikepdf.Page, slug_text: str, font: OutlineFont, colour_space: pikepdf.Object,
-              offset_mm: float = 3.0, length_mm: float = 10.0, folds: Sequence[float] = ()) -> None:
+              offset_mm: float = 3.0, length_mm: float = 10.0, folds: Sequence[float] = (),
+              balance: tuple[int, int] | None = None) -> None:
     """Grow the page's MediaBox (and CropBox) around its BleedBox and draw its marks there."""
     _, trim, bleed = page_boxes(page)
     media = bleed.grow(marks_extent(offset_mm, length_mm))
@@ -302,17 +305,20 @@ def mark_page(page: pikepdf.Page, slug_text: str, font: OutlineFont, colour_spac
     page.obj.CropBox = media.array()
     name = _colour_space_name(page, colour_space)
     if "/Contents" in page.obj:
-        _wrap_contents(page)
+        _wrap_contents(page, balance)
     content = marks_content(trim, bleed, slug_text, font, offset_mm, length_mm, folds, name)
     page.contents_add(content)
 
 
 def add_marks(pdf: pikepdf.Pdf, slug: Callable[[int], str], font: Path, offset_mm: float = 3.0,
-              length_mm: float = 10.0) -> None:
+              length_mm: float = 10.0,
+              balances: dict[tuple[int, int], tuple[int, int]] | None = None) -> None:
     """Printer's marks on every page, in place, outside each page's BleedBox: crop marks at the
     trim corners (``offset_mm`` beyond the bleed, ``length_mm`` long), registration targets,
-    and the slug line ``slug(page_number)`` (1-based) drawn with the outlines of ``font``."""
+    and the slug line ``slug(page_number)`` (1-based) drawn with the outlines of ``font``.
+    ``balances``: each page's q/Q balance by object number, as the colour conversion saw it."""
     outline = load_font(Path(font))
     colour_space = registration_colour_space(pdf)
     for number, page in enumerate(pdf.pages, 1):
-        mark_page(page, slug(number), outline, colour_space, offset_mm, length_mm)
+        mark_page(page, slug(number), outline, colour_space, offset_mm, length_mm,
+                  balance=(balances or {}).get(page.obj.objgen))

@@ -89,14 +89,15 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                     f"{press_pdf.name}: added {added} blank page{'s' * (added > 1)} before the "
                     f"back cover to make {len(pdf.pages)} pages, a multiple of "
                     f"{PAGE_MULTIPLE[press.binding]} for {press.binding} binding")
-            convert_pdf_to_cmyk(pdf, profile, press.ink_limit)
+            balances = convert_pdf_to_cmyk(pdf, profile, press.ink_limit)
             if read_by_place:  # e.g. an image the layout's CSS names: its name holds its place
                 stable_image_names(pdf)
             stable_document_id(pdf, settings.identifier)
             name_output_intent(pdf, profile, press.profile)
             total = len(pdf.pages)
             if press.marks:
-                add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font)
+                add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font,
+                          balances=balances)
             save(pdf, tmp, press.profile, document_id(key))
         result.outputs.append(press_pdf)
         # The ticket's checksum of the press PDF (hundreds of megabytes for a long book) is

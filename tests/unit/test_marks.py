@@ -218,3 +218,29 @@ def test_outline_font_cubic_and_quadratic(font):
     assert outline.width("ab", 10) > outline.width("a", 10) > 0
     xs = [float(v) for op in ops for v in op.split()[:-1][0::2]]
     assert min(xs) >= 99 and max(xs) <= 100 + outline.width("Rég 3 · ü", 10) + 1
+
+
+@pytest.mark.parametrize("content", [b"q 1 0 0 1 5 5 cm q 0 0 m 9 9 l S Q",  # one q left open
+                                     b"Q Q q 0 0 m 9 9 l S",                  # Q before any q
+                                     b"q 0.2 0.3 0.4 rg 0 0 9 9 re f Q"])     # balanced
+def test_the_colour_conversions_q_balance_wraps_a_page_as_reading_it_does(press_pdf, content):
+    from pressroom.colour import convert_pdf_to_cmyk
+
+    profile = Path(__file__).resolve().parents[2] / "layouts" / "brochure" / "profiles" / \
+        "FOGRA39L-coated.icc"
+    streams = []
+    for told in (False, True):
+        with pikepdf.open(press_pdf) as pdf:
+            page = pdf.pages[0]
+            page.obj.Contents = pdf.make_stream(content)
+            balances = convert_pdf_to_cmyk(pdf, profile)
+            assert page.obj.objgen in balances
+            add_marks(pdf, lambda n: SLUG.format(n), INTER, balances=balances if told else None)
+            streams.append(b"".join(part.read_bytes() for part in page.obj.Contents))
+            ops = [str(op) for _, op in pikepdf.parse_content_stream(page)]
+            depth = 0
+            for op in ops:
+                depth += {"q": 1, "Q": -1}.get(op, 0)
+                assert depth >= 0  # no Q without its q
+            assert depth == 0
+    assert streams[0] == streams[1]
