@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 BOOKS = BENCH / ".books"      # generated books, reused while longbook.py is unchanged
 WORK = BENCH / ".work"        # each measurement's source copy and output folder
-RESULTS = BENCH / "results.md"
+RESULTS = BENCH / "results.md"  # a --quick run's go to WORK / "results-quick.md"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 WEASYPRINT = ROOT / ".venv" / "bin" / "weasyprint"
 EPUB_CSS = Path("layouts") / "book" / "epub.css"  # a source-local copy overrides the layout's
@@ -106,7 +106,8 @@ def main() -> None:
         report += ("\n**Pressroom's code or layouts changed during the run**: the measurements "
                    "mix versions (and builds after the change started from an invalid cache). "
                    "Run again.\n")
-    RESULTS.write_text(report, encoding="utf-8")
+    (WORK / "results-quick.md" if arguments.quick else RESULTS).write_text(report,
+                                                                          encoding="utf-8")
     print(report)
 
 
