@@ -54,7 +54,7 @@ class PageScan:
     transparency: set[str] = field(default_factory=set)
 
 
-def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, int], str]) -> PageScan:
+def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, ...], str]) -> PageScan:
     scan = PageScan(number)
     walker = _Walker(scan, names)
     group = page.obj.get("/Group")
@@ -73,7 +73,7 @@ WALKED = "q Q cm g G rg RG k K cs CS scn SCN sh gs Tf Do BI ID EI"
 class _Walker:
     """Interprets content streams far enough to see colour, fonts, images and transparency."""
 
-    def __init__(self, scan: PageScan, names: dict[tuple[int, int], str]):
+    def __init__(self, scan: PageScan, names: dict[tuple[int, ...], str]):
         self.scan = scan
         self.names = names
         self.active: set[tuple[int, int]] = set()   # forms being walked, against cycles

@@ -313,7 +313,7 @@ def check_transparency(scans: list[PageScan], profile: str) -> list[Finding]:
             for scan in scans for what in sorted(scan.transparency)]
 
 
-def check_images(scans: list[PageScan], names: dict[tuple[int, int], str]) -> list[Finding]:
+def check_images(scans: list[PageScan], names: dict[tuple[int, ...], str]) -> list[Finding]:
     findings = []
     for scan in scans:
         seen = set()
@@ -336,7 +336,7 @@ def check_images(scans: list[PageScan], names: dict[tuple[int, int], str]) -> li
     return findings
 
 
-def page_summary(page: pikepdf.Page, scan: PageScan, names: dict[tuple[int, int], str]) -> dict:
+def page_summary(page: pikepdf.Page, scan: PageScan, names: dict[tuple[int, ...], str]) -> dict:
     def box_mm(key: str) -> list[float] | None:
         box = page.mediabox if key == "/MediaBox" else page.obj.get(key)
         return None if box is None else [round(value * MM_PER_PT, 2) for value in _box(box)]

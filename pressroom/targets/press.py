@@ -270,6 +270,7 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
     """What a printer reads first: the job's specification and the checksums of the staged
     files (those ``digests`` holds, as they are taken); the ticket is staged with them."""
     settings, press = publication.settings, publication.settings.print
+    digests = digests or {}
 
     def written(path: Path) -> Path:  # where the file's bytes are now
         return staging.files.get(path, path)
@@ -288,7 +289,7 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
         "preflight": {"passed": not report.errors, "errors": len(report.errors),
                       "warnings": len([f for f in report.findings if f.level == "warning"])},
         "files": [{"name": path.name, "bytes": written(path).stat().st_size,
-                   "sha256": digests[path].result() if path in (digests or {})
+                   "sha256": digests[path].result() if path in digests
                    else file_sha256(written(path))}
                   for path in files],
     }
