@@ -17,8 +17,9 @@ from pathlib import Path
 
 from .cache import BuildState, Key, source_stamp, target_keys
 from .diagnostics import Problem, SourceError
+from .interrupt import checkpoint
 from .progress import Progress
-from .targets import Background
+from .background import Background
 
 TARGETS = ("pdf", "proof", "epub", "press")
 PAGINATION = Path(".cache") / "pagination.json"  # where the screen PDF's pages start (for the EPUB)
@@ -72,6 +73,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
     with images.remembering(state.images):
         publication, layout = load_publication(source)
         common = source_warnings(publication.sections)  # what rendering removes: every medium
+    checkpoint("source read")
     report = BuildReport(publication)
     keys = target_keys(publication, layout)
     keys["proof"] = keys["pdf"]  # drawn from the screen PDF alone
@@ -104,6 +106,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
         for target in targets:
             if target not in report.rebuilt:  # current: its inputs did not change
                 state.targets[target].stamp = stamp
+        checkpoint("targets written")
     finally:
         if press:
             press.stop()
@@ -240,7 +243,7 @@ def build_strict(source: Path, out: Path, targets: tuple[str, ...] = TARGETS,
         report.pages = {out / path.relative_to(scratch): n for path, n in report.pages.items()}
         report.warnings = [w.replace(str(scratch), str(out)) for w in report.warnings]
         if not report.warnings:
-            from .targets import uninterruptible
+            from .interrupt import uninterruptible
             with uninterruptible():  # all outputs in place, or (stopped before) none
                 for path in _files(scratch):
                     target = out / path.relative_to(scratch)

@@ -91,7 +91,7 @@ class BuildState:
 
     def save(self) -> None:
         """Write the state (atomically: a stop never leaves half a file)."""
-        from .targets import atomic_output
+        from .atomic import atomic_output
 
         data = {"format": FORMAT,
                 "targets": {name: asdict(record) for name, record in self.targets.items()},

@@ -14,7 +14,7 @@ from .build import TARGETS, BuildReport, build, build_strict, wanted
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
                           display_path, stopped)
 from .progress import LiveProgress, PlainProgress, Progress
-from .targets import interruptible
+from .interrupt import interruptible
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 

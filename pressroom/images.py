@@ -176,7 +176,7 @@ def ereader_variants(images: list[Image], cache: Path, progress=None) -> dict[Pa
             if kept.is_file():
                 return kept.read_bytes(), media_type
         data, media_type = ereader_variant(image)
-        from .targets import atomic_output
+        from .atomic import atomic_output
 
         with atomic_output(cache / f"{key}{'.png' if media_type == 'image/png' else '.jpg'}") as tmp:
             tmp.write_bytes(data)

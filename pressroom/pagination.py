@@ -69,7 +69,7 @@ def _flow_text(page_box):
 
 
 def save(starts: list[PageStart], path: Path) -> None:
-    from .targets import atomic_output
+    from .atomic import atomic_output
 
     with atomic_output(path) as tmp:
         tmp.write_text(json.dumps([asdict(start) for start in starts], indent=1), encoding="utf-8")

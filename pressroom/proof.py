@@ -41,7 +41,7 @@ def proof_sheet(pdf_path: Path, page_height: int | None = None, columns: int | N
     page_height = page_height or (LONG_PAGE_HEIGHT if long else 360)
     columns = columns or (LONG_COLUMNS if long else 3)
     if processes > 1 and count > 1:
-        from .targets import Background
+        from .background import Background
 
         half = (count + 1) // 2
         second = Background(rendered_pages, pdf_path, range(half, count), page_height,
@@ -100,7 +100,7 @@ def _thumbnail(photo, scale: float, folder: Path) -> Image.Image | None:
     """A small copy of an image object that is a plain RGB or greyscale JPEG (others: None):
     at least as large as it is drawn at ``scale``, decoded at 1/2, 1/4 or 1/8 of its size."""
     from .images import to_srgb
-    from .targets import atomic_output
+    from .atomic import atomic_output
 
     if photo.get_filters() != ["DCTDecode"]:
         return None
@@ -137,9 +137,11 @@ def write_proof(pdf_path: Path, png_path: Path, processes: int = 1,
                 thumbnails: Path | None = None) -> Path:
     """Write the proof sheet of ``pdf_path`` as a PNG (its pages rendered by ``processes``, its
     photos' small copies kept in ``thumbnails``)."""
-    from .targets import atomic_output
+    from .atomic import atomic_output
+    from .interrupt import checkpoint
 
     image = proof_sheet(pdf_path, processes=processes, thumbnails=thumbnails)
     with atomic_output(png_path) as tmp:
+        checkpoint("proof writing")
         image.save(tmp, "PNG", compress_level=3)  # 6: 1.5x the time for 1.5 % less; optimize: 5x
     return png_path

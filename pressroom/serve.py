@@ -314,7 +314,7 @@ def run(args: argparse.Namespace) -> int:
     """``publish.py serve``: build, serve, rebuild on changes until Ctrl-C or SIGTERM."""
     import multiprocessing
 
-    from .targets import interruptible
+    from .interrupt import interruptible
 
     source = args.source.resolve()
     out = (args.out or source / "output").resolve()

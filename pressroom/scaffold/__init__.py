@@ -23,7 +23,7 @@ from string import Template
 
 from ..cache import BUILTIN_LAYOUTS as BUILTIN
 from ..diagnostics import EXIT_OK, LOGGER, SourceError, display_path, fail, stopped
-from ..targets import interruptible
+from ..interrupt import interruptible
 
 TEMPLATE = Path(__file__).resolve().parent / "template"
 LAYOUTS = ("brochure", "book")

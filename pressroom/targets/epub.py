@@ -26,7 +26,9 @@ from ..manuscript import plain_text
 from ..model import Image, Publication, Section
 from ..pagination import PageStart
 from ..render import BodyRenderer, Medium
-from . import atomic_output, build_time
+from ..atomic import atomic_output
+from ..imprint import build_time
+from ..interrupt import checkpoint
 
 STYLESHEET = "styles/epub.css"
 PRINT_COVER = "images/cover.jpg"
@@ -212,6 +214,7 @@ def write_epub(publication: Publication, layout: Layout, path: Path,
                                        cache or path.parent / ".cache" / "ereader", progress)
     book = make_book(publication, layout, variants, print_cover, page_starts)
     with atomic_output(path) as tmp:
+        checkpoint("epub writing")
         # compresslevel 0: _repack writes the final zip (EbookLib deflated the photos too,
         # most of the time of a long book's EPUB)
         epub.write_epub(str(tmp), book, {"epub3_pages": False, "raise_exceptions": True,

@@ -11,12 +11,14 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..imprint import isbn_barcode
+from ..atomic import atomic_output
+from ..imprint import build_time, isbn_barcode
+from ..interrupt import checkpoint
 from ..layouts import BUILTIN, Layout
 from ..model import Publication
 from ..progress import Progress
 from ..render import BodyRenderer, Medium
-from . import atomic_output, build_time, stable_pdf
+from . import stable_pdf
 
 #: The source's images reach WeasyPrint by content, not by place: WeasyPrint names each PDF
 #: image after the MD5 of its URL, and a file URL would make the PDF's bytes depend on where
@@ -127,6 +129,7 @@ def check(document, publication: Publication, layout: Layout) -> list[str]:
 def write_pdf(document, path: Path) -> list[str]:
     """Write a rendered document as the screen PDF (tagged PDF/UA-1); WeasyPrint's warnings."""
     with engine_warnings() as writing, atomic_output(path) as tmp:
+        checkpoint("pdf writing")
         document.write_pdf(tmp, pdf_variant="pdf/ua-1")
         if getattr(document, "read_by_place", True):  # e.g. an image the layout's CSS names
             stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies

@@ -27,7 +27,10 @@ from ..marks import add_marks
 from ..model import Image, Publication
 from ..preflight import Report, preflight
 from ..progress import Progress
-from . import Staging, atomic_output, build_time, stable_image_names, staged_outputs
+from ..atomic import Staging, atomic_output, staged_outputs
+from ..imprint import build_time
+from ..interrupt import checkpoint
+from . import stable_image_names
 from .pdf import PRINT_MEDIUM, render
 
 #: The CMYK characterisation every press file targets, and where a layout keeps its profile.
@@ -98,6 +101,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
             if press.marks:
                 add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font,
                           balances=balances)
+            checkpoint("press writing")
             save(pdf, tmp, press.profile, document_id(key))
         result.outputs.append(press_pdf)
         # The ticket's checksum of the press PDF (hundreds of megabytes for a long book) is
@@ -106,7 +110,9 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
             digests = {press_pdf: hashing.submit(file_sha256, tmp)}
             if press.binding == "saddle-stitch":
                 imposed = folder / f"{slug}-imposed.pdf"
-                impose_saddle_stitch(tmp, staging(imposed), marks=press.marks, font=font,
+                sheets = staging(imposed)
+                checkpoint("press imposing")
+                impose_saddle_stitch(tmp, sheets, marks=press.marks, font=font,
                                      slug=lambda sheet: slug_line(publication, sheet))
                 result.outputs.append(imposed)
 
@@ -147,6 +153,7 @@ def press_variants(publication: Publication, profile: Path, cache: Path,
         path = cache / f"{image.path.stem}-{key}.jpg"
         if not path.exists():
             with atomic_output(path) as tmp:
+                checkpoint("press variant writing")
                 tmp.write_bytes(image_to_cmyk(image.path, profile, limit))
         return path
 

@@ -1,11 +1,13 @@
 """A build stopped part-way (Ctrl-C, SIGTERM) loses nothing.
 
-The sample is built once; then, again and again, a section is edited and ``publish.py build`` is
-started and stopped at a chosen moment: while a temporary ``.part`` file of a given output exists
-(so the signal lands while that file is being written), or after a delay. After each stop every
-output is either byte for byte the one before or a complete new one that opens, no temporary
-file is left anywhere in the output folder, the press files still match their job ticket's
-checksums, and the command says so in one line, without a traceback, with exit code 128 + the
+The sample is built once; then each case copies that source and its outputs into a folder of its
+own, edits a section, and runs ``publish.py build`` with ``PRESSROOM_STOP_AT`` naming a stage of
+the build (see ``pressroom.interrupt.STAGES``): the build sends itself the signal exactly there,
+whatever the speed of the machine (SIGINT to its whole process group, as a terminal's Ctrl-C
+does; SIGTERM to its first process, as ``kill`` does). After the stop every output is either
+byte for byte the one before or a complete new one that opens, as the stage says; no temporary
+file is left anywhere in the output folder; the press files still match their job ticket's
+checksums; and the command says so in one line, without a traceback, with exit code 128 + the
 signal.
 """
 
@@ -18,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -26,22 +27,26 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from pressroom.interrupt import STAGES, STOP_AT
+
 from ..conftest import REPOSITORY
 
 SECTION = "manuscript/04-environmental-protection.md"
-PROMPT_EXIT = 15.0  # seconds from the signal to the end of the process, at most
-TIMEOUT = 240.0
 
 
-def publish(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(REPOSITORY / "publish.py"), "build", *args],
-                            cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+def publish(*args: str, stop_at: str | None = None) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key != STOP_AT}
+    if stop_at:
+        env[STOP_AT] = stop_at
+    # A session of its own: a SIGINT to the build's process group reaches nothing else
+    return subprocess.run([sys.executable, str(REPOSITORY / "publish.py"), "build", *args],
+                          cwd=REPOSITORY, env=env, capture_output=True, text=True,
+                          start_new_session=True)
 
 
 def files(out: Path) -> dict[str, str]:
     """Every file of the output folder (``.cache`` excepted) by relative path: its SHA-256."""
-    return {str(path.relative_to(out)): hashlib.sha256(path.read_bytes()).hexdigest()
+    return {path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(out.rglob("*"))
             if path.is_file() and ".cache" not in path.relative_to(out).parts}
 
@@ -71,88 +76,83 @@ def complete(path: Path) -> None:
         assert path.read_text(encoding="utf-8").strip(), path
 
 
+def output_of(name: str) -> str:
+    """The target an output file belongs to."""
+    if name.startswith("press/"):
+        return "press"
+    if name.startswith("web/"):
+        return "web"
+    return {".pdf": "pdf", ".png": "proof", ".epub": "epub"}[Path(name).suffix]
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A copy of the sample's source, built once with every target: (source, out, state), where
-    ``state["files"]`` holds the hashes of the last complete set of outputs."""
-    source = tmp_path_factory.mktemp("interrupt-source")
-    for folder in ("manuscript", "images"):
-        shutil.copytree(REPOSITORY / folder, source / folder)
-    out = tmp_path_factory.mktemp("interrupt-out")
+def baseline(tmp_path_factory):
+    """A copy of the sample's source, built once with every target: (source, out)."""
+    folder = tmp_path_factory.mktemp("interrupt-baseline")
+    source, out = folder / "source", folder / "out"
+    for name in ("manuscript", "images"):
+        shutil.copytree(REPOSITORY / name, source / name)
     build = publish("--source", str(source), "--out", str(out), "-q")
-    _, stderr = build.communicate(timeout=TIMEOUT)
-    assert build.returncode == 0, stderr
-    return source, out, {"files": files(out), "round": 0}
+    assert build.returncode == 0, build.stderr
+    return source, out
 
 
-def wait_for(process: subprocess.Popen, out: Path, moment: str | float) -> bool:
-    """Wait until ``moment``: a glob (relative to ``out``) that a file must match, or seconds.
-    False if the build ended first."""
-    if isinstance(moment, float):
-        deadline = time.monotonic() + moment
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                return False
-            time.sleep(0.01)
-        return True
-    folder, pattern = (out / moment).parent, Path(moment).name
-    while process.poll() is None:
-        try:
-            if any(Path(entry.name).match(pattern) for entry in os.scandir(folder)):
-                return True
-        except FileNotFoundError:
-            pass
-        time.sleep(0.002)
-    return False
+@pytest.fixture
+def case(baseline, tmp_path):
+    """A folder of the case's own: the baseline's source and outputs (times kept, so the build
+    cache sees them as built), one section edited. (source, out, the outputs' hashes)."""
+    source, out = tmp_path / "source", tmp_path / "out"
+    shutil.copytree(baseline[0], source)
+    shutil.copytree(baseline[1], out, symlinks=True)
+    section = source / SECTION
+    section.write_text(section.read_text(encoding="utf-8") + "\nA paragraph added.\n",
+                       encoding="utf-8")
+    return source, out, files(out)
 
 
-MOMENTS = [  # (signal, targets, when: a temporary file to wait for, or seconds into the build)
-    (signal.SIGINT, "all", 0.5),  # still importing and reading the source
-    (signal.SIGINT, "all", "*.pdf.*.part"),  # WeasyPrint writing the screen PDF
-    (signal.SIGINT, "all", "*.epub.*.part"),  # the screen PDF is new, the EPUB being zipped
-    (signal.SIGINT, "all", "press/.*-press.pdf.*.part"),  # PDF and EPUB new, the press file not
-    (signal.SIGINT, "press", "press/.*-imposed.pdf.*.part"),  # press file new, sheets not
-    (signal.SIGINT, "press", ".cache/press/*.part"),  # a CMYK variant being cached
-    (signal.SIGTERM, "all", "*.pdf.*.part"),
-    (signal.SIGTERM, "press", "press/.*-press.pdf.*.part"),  # pikepdf finishing the press file
-    (signal.SIGTERM, "all", 1.5),  # late: the sample builds in about 2 to 4 s
+CASES = [  # (signal, targets, stage, targets surely new, targets surely unchanged)
+    (signal.SIGINT, "all", "source read", (), ("pdf", "proof", "epub", "press")),
+    (signal.SIGINT, "all", "pdf writing", (), ("pdf", "proof", "epub")),
+    (signal.SIGTERM, "pdf", "pdf writing", (), ("pdf",)),  # written by a second process
+    (signal.SIGINT, "all", "proof writing", ("pdf",), ("proof", "epub")),
+    (signal.SIGINT, "all", "epub writing", ("pdf", "proof"), ("epub",)),
+    (signal.SIGINT, "all", "press writing", (), ("press",)),  # the press render's own process
+    (signal.SIGTERM, "all", "press writing", (), ("press",)),  # only the first process signalled
+    (signal.SIGTERM, "press", "press writing", (), ("press",)),
+    (signal.SIGINT, "press", "press imposing", (), ("press",)),
+    (signal.SIGINT, "press", "press variant writing", (), ("press",)),
+    (signal.SIGHUP, "all", "targets written", ("pdf", "proof", "epub", "press"), ()),
 ]
 
 
-@pytest.mark.parametrize("signum, target, moment", MOMENTS,
-                         ids=[f"{s.name}-{t}-{m}" for s, t, m in MOMENTS])
-def test_a_stopped_build_leaves_every_output_whole(built, signum, target, moment):
-    source, out, state = built
-    state["round"] += 1
-    section = source / SECTION
-    section.write_text(section.read_text(encoding="utf-8")
-                       + f"\nA paragraph added in round {state['round']}.\n", encoding="utf-8")
-    if "cache" in str(moment):
+@pytest.mark.parametrize("signum, target, stage, new, unchanged", CASES,
+                         ids=[f"{s.name}-{t}-{stage.replace(' ', '-')}"
+                              for s, t, stage, _, _ in CASES])
+def test_a_stopped_build_leaves_every_output_whole(case, signum, target, stage, new, unchanged):
+    source, out, before = case
+    assert stage in STAGES
+    if stage == "press variant writing":
         shutil.rmtree(out / ".cache" / "press")  # so that the variants are made again
-    before = state["files"]
 
-    process = publish("--source", str(source), "--out", str(out), "--target", target)
-    if not wait_for(process, out, moment):
-        _, stderr = process.communicate(timeout=TIMEOUT)
-        pytest.fail(f"the build ended (exit {process.returncode}) before {moment}:\n{stderr}")
-    process.send_signal(signum)
-    signalled = time.monotonic()
-    try:
-        _, stderr = process.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-    took = time.monotonic() - signalled
+    process = publish("--source", str(source), "--out", str(out), "--target", target,
+                      stop_at=f"{stage}:{signum.name}")
 
-    assert process.returncode == 128 + signum, (process.returncode, stderr)
-    assert took < PROMPT_EXIT, f"{took:.1f} s from the signal to the exit"
+    stderr = process.stderr
+    assert process.returncode == 128 + signum, \
+        f"exit {process.returncode}: the build did not stop at '{stage}'\n{stderr}"
     assert "Traceback" not in stderr, stderr
     assert stderr.strip().splitlines()[-1].startswith("interrupted"), stderr
     assert temporary_files(out) == []
     after = files(out)
     assert after.keys() == before.keys(), "outputs appeared or disappeared"
+    changed = {name for name, digest in after.items() if digest != before[name]}
+    for kind in new:  # (a press file may come out the same: its preflight report)
+        assert any(output_of(name) == kind for name in changed), \
+            f"no {kind} output was written before '{stage}'"
     for name, digest in after.items():
-        if digest != before[name]:  # renamed into place before the signal: a whole new file
+        if output_of(name) in unchanged:
+            assert name not in changed, f"{name} changed, though stopped at '{stage}'"
+        if name in changed:  # renamed into place before the stop: a whole new file
             complete(out / name)
     for ticket in (out / "press").glob("*-job.json"):  # the press files still match one another
         for entry in json.loads(ticket.read_text(encoding="utf-8"))["files"]:
@@ -161,16 +161,27 @@ def test_a_stopped_build_leaves_every_output_whole(built, signum, target, moment
     for path in (out / ".cache" / "press").glob("*.jpg"):  # cached variants are whole, too
         with Image.open(path) as image:
             image.load()
-    state["files"] = after
 
 
-def test_the_next_build_after_the_stops_succeeds(built):
-    source, out, state = built
+def test_the_next_build_after_a_stop_succeeds(case):
+    source, out, before = case
+    stopped = publish("--source", str(source), "--out", str(out), stop_at="press writing:SIGTERM")
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+
     process = publish("--source", str(source), "--out", str(out), "-q")
-    _, stderr = process.communicate(timeout=TIMEOUT)
-    assert process.returncode == 0, stderr
+    assert process.returncode == 0, process.stderr
     assert temporary_files(out) == []
     after = files(out)
-    assert after.keys() == state["files"].keys()
+    assert after.keys() == before.keys()
+    assert {output_of(name) for name in after if after[name] != before[name]} == \
+        {"pdf", "proof", "epub", "press"}
     for name in after:
         complete(out / name)
+
+
+def test_a_stage_the_build_does_not_reach_is_no_stop(case):
+    """An EPUB-only build never writes press files: asked to stop there, it simply finishes."""
+    source, out, _ = case
+    process = publish("--source", str(source), "--out", str(out), "--target", "epub", "-q",
+                      stop_at="press writing:SIGINT")
+    assert process.returncode == 0, process.stderr
