@@ -36,10 +36,14 @@ class Background:
         except SourceError as error:  # not picklable as it is
             sender.send(("source", error.problems))
         except BaseException as error:  # noqa: BLE001 - raised again in the parent
+            import traceback
+            where = "".join(["In the build's second process:\n",
+                             *traceback.format_exception(error)])
+            error.add_note(where)  # for the report of an internal error
             try:
                 sender.send(("raise", error))  # an OSError keeps its file name and reason
             except Exception:  # noqa: BLE001 - not picklable: its type and message
-                sender.send(("error", f"{type(error).__name__}: {error}"))
+                sender.send(("error", (f"{type(error).__name__}: {error}", where)))
 
     def result(self):
         try:
@@ -55,7 +59,10 @@ class Background:
         if kind == "raise":
             raise value
         if kind == "error":
-            raise RuntimeError(f"a build process failed: {value}")
+            message, where = value
+            error = RuntimeError(f"a build process failed: {message}")
+            error.add_note(where)
+            raise error
         return value
 
     def stop(self) -> None:

@@ -28,9 +28,6 @@ FORMAT = 1  # the state file's format; a state of another format is ignored
 CODE = Path(__file__).resolve().parent  # the pressroom package
 BUILTIN_LAYOUTS = CODE.parent / "layouts"
 
-#: Layout files that only one medium reads (relative to a layout folder); all others are shared.
-MEDIUM_FILES = {"epub": ("epub.css", "epub/"), "press": ("press.css", "profiles/")}
-
 
 @dataclass
 class TargetRecord:
@@ -174,9 +171,12 @@ class Key:
 
 
 def target_keys(publication, layout) -> dict[str, str]:
-    """The content key of each medium's target (``pdf``, ``epub``, ``press``), from one reading
-    of the inputs: Pressroom's code, SOURCE_DATE_EPOCH, publication.yaml, every section's
-    Markdown and the digest of every image (shared), and the layout files that medium reads."""
+    """The content key of each target of the registry that has its own (``key_of`` unset),
+    from one reading of the inputs: Pressroom's code, SOURCE_DATE_EPOCH, publication.yaml,
+    every section's Markdown and the digest of every image (shared), and the layout files that
+    target reads (the files no target claims in its ``reads``, and its own)."""
+    from .targets import REGISTRY
+
     common = Key(os.environ.get("SOURCE_DATE_EPOCH", ""))
     for path, _ in _walk(CODE, CODE / "__pycache__"):
         common.add(path.relative_to(CODE).as_posix()).add(_content(path))
@@ -185,22 +185,24 @@ def target_keys(publication, layout) -> dict[str, str]:
         common.add_file(section.source)
     for image in sorted(publication.images, key=lambda image: image.path):
         common.add(image.path.name).add(image.sha256)
-    keys = {medium: common.digest.copy() for medium in ("pdf", "epub", "press")}
+    keys = {name: common.digest.copy() for name, target in REGISTRY.items()
+            if target.key_of is None}
     for folder in layout.folders:
         for path, _ in _walk(folder, folder / "__pycache__"):
             relative = path.relative_to(folder).as_posix()
-            own = medium_of(relative)
+            own = reader_of(relative, REGISTRY.values())
             part = Key(relative, _content(path)).hexdigest()
-            for medium, digest in keys.items():
-                if own in (None, medium):
+            for name, digest in keys.items():
+                if own in (None, name):
                     digest.update(part.encode())
-    return {medium: digest.hexdigest() for medium, digest in keys.items()}
+    return {name: digest.hexdigest() for name, digest in keys.items()}
 
 
-def medium_of(relative: str) -> str | None:
-    """The one medium that reads a layout file (``epub``, ``press``), or None when shared."""
-    for medium, names in MEDIUM_FILES.items():
+def reader_of(relative: str, targets) -> str | None:
+    """The one target that reads a layout file (by the ``reads`` of ``targets``), or None when
+    the file is shared."""
+    for target in targets:
         if any(relative == name or (name.endswith("/") and relative.startswith(name))
-               for name in names):
-            return medium
+               for name in target.reads):
+            return target.name
     return None

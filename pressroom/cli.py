@@ -10,11 +10,12 @@ import os
 import sys
 from pathlib import Path
 
-from .build import TARGETS, BuildReport, build, build_strict, wanted
+from .build import BuildReport, build, build_strict
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
-                          display_path, stopped)
+                          display_path, internal_error, stopped)
 from .progress import LiveProgress, PlainProgress, Progress
 from .interrupt import interruptible
+from .targets import REGISTRY, wanted
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,8 @@ def parser() -> argparse.ArgumentParser:
         description="Publish a manuscript (Markdown sections + captioned images) as a designed "
                     "screen PDF, an EPUB and press files for printers.",
         epilog="Exit codes: 0 success, 1 preflight failure (press files a printer would refuse), "
-               "2 a problem in the source (the message names the file and line).")
+               "2 a problem in the source (the message names the file and line), 3 an internal "
+               "error (the message names the report file), 128 + N stopped by signal N.")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_cmd = commands.add_parser(
         "build", help="build the publication's outputs",
@@ -57,11 +59,10 @@ def parser() -> argparse.ArgumentParser:
                            help="print a machine-readable report on stdout: outputs (size, "
                                 "pages, rebuilt or unchanged), warnings, preflight errors, "
                                 "timings")
-    build_cmd.add_argument("--target", choices=(*TARGETS, "all"), default="all",
-                           help="pdf: the designers' screen PDF; proof: the screen PDF and its "
-                                "proof sheet (every page as spreads in one PNG); epub: the "
-                                "e-book; press: PDF/X press files, imposed sheets, preflight "
-                                "report and job ticket in OUT/press/; all: everything (default)")
+    build_cmd.add_argument("--target", choices=(*REGISTRY, "all"), default="all",
+                           help="; ".join(f"{target.name}: {target.summary}" + (
+                               f" (with {', '.join(target.needs)})" if target.needs else "")
+                               for target in REGISTRY.values()) + "; all: everything (default)")
     return main
 
 
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     LOGGER.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         return run(args)
+    except Exception as error:  # noqa: BLE001 - a fault of ours: one line and a report file
+        out = getattr(args, "out", None) or (getattr(args, "source", None) or Path()) / "output"
+        return internal_error(error, Path(out).resolve() / ".cache")
     finally:
         LOGGER.removeHandler(handler)  # main() may run many times in one process (tests)
 
@@ -91,10 +95,9 @@ def run(args: argparse.Namespace) -> int:
         with interruptible():  # SIGTERM and SIGHUP unwind like Ctrl-C: no temporary file stays
             if args.command == "check":
                 return check(source, out)
-            targets = TARGETS if args.target == "all" else wanted((args.target,))
+            names = (args.target,)
             with _progress(args.quiet or args.json) as progress:
-                report = (build_strict if args.strict else build)(source, out, targets,
-                                                                  progress)
+                report = (build_strict if args.strict else build)(source, out, names, progress)
     except (KeyboardInterrupt, SourceError, OSError) as error:  # OSError: e.g. a full disk
         return stopped(error, "interrupted; unfinished outputs were left unchanged")
     if args.strict and report.warnings:
@@ -110,9 +113,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"preflight error: {error}", file=sys.stderr)
     code = EXIT_PREFLIGHT if report.preflight_errors else EXIT_OK
     if args.json:
-        print(json.dumps(_json_report(report, targets, code), indent=2))
+        print(json.dumps(_json_report(report, names, code), indent=2))
     else:
-        LOGGER.info("%s", summary(report, targets))
+        LOGGER.info("%s", summary(report, names))
     return code
 
 
@@ -170,9 +173,9 @@ def _progress(quiet: bool):
         yield PlainProgress()
 
 
-def summary(report: BuildReport, targets: tuple[str, ...]) -> str:
+def summary(report: BuildReport, names: tuple[str, ...]) -> str:
     """One line: how long, what was rebuilt, and each output with its size and page count."""
-    kept = [target for target in targets if target not in report.rebuilt]
+    kept = [target.name for target in wanted(names) if target.name not in report.rebuilt]
     what = ("nothing changed" if not report.rebuilt else
             "built " + ", ".join(report.rebuilt) + (f"; {', '.join(kept)} unchanged" if kept else ""))
     files = ", ".join(f"{display_path(path)} ({_pages(report, path)}{_size(path)})"
@@ -180,12 +183,12 @@ def summary(report: BuildReport, targets: tuple[str, ...]) -> str:
     return f"done in {report.timings.get('total', 0):.1f} s ({what}): {files}"
 
 
-def _json_report(report: BuildReport, targets: tuple[str, ...], code: int) -> dict:
+def _json_report(report: BuildReport, names: tuple[str, ...], code: int) -> dict:
     """The build report as data, for scripts and CI."""
     return {
         "exit_code": code,
-        "targets": {target: "rebuilt" if target in report.rebuilt else "unchanged"
-                    for target in targets},
+        "targets": {target.name: "rebuilt" if target.name in report.rebuilt else "unchanged"
+                    for target in wanted(names)},
         "outputs": [{"path": str(path), "bytes": path.stat().st_size,
                      "pages": report.pages.get(path)} for path in report.outputs],
         "warnings": report.warnings,

@@ -7,6 +7,7 @@ survives (collected and printed in the summary); INFO is progress.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ LOGGER = logging.getLogger("pressroom")
 EXIT_OK = 0
 EXIT_PREFLIGHT = 1
 EXIT_USER_ERROR = 2
+EXIT_INTERNAL = 3  # a fault of Pressroom's own: a report file says what happened
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,61 @@ def stopped(error: BaseException, interrupted: str) -> int:
     print(f"error: {where}{getattr(error, 'strerror', None) or error}; check the folder's "
           "permissions and free space", file=sys.stderr)
     return EXIT_USER_ERROR
+
+
+_stages = ["starting"]  # what the command is doing now, innermost last (see stage())
+_failed = {}  # id of an error that left a stage -> that stage (the innermost)
+
+
+@contextlib.contextmanager
+def stage(name: str):
+    """Name what the command does within the block, for the report of an internal error."""
+    _stages.append(name)
+    try:
+        yield
+    except Exception as error:
+        _failed.setdefault(id(error), name)
+        raise
+    finally:
+        _stages.pop()
+
+
+def internal_error(error: BaseException, folder: Path | None) -> int:
+    """Report a fault of Pressroom's own (not of the source) in one line naming the stage and a
+    report file holding the whole traceback, written in ``folder`` (the output folder's cache)
+    or, when that cannot be written, the temporary folder; :data:`EXIT_INTERNAL`."""
+    import datetime as dt
+    import platform
+    import sys
+    import tempfile
+    import traceback
+    from importlib import metadata
+
+    where = _failed.pop(id(error), _stages[-1])
+    versions = []
+    for package in ("pressroom", "weasyprint", "pydyf", "pikepdf", "ebooklib", "pillow"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            continue
+    text = "".join([
+        f"Pressroom stopped on an internal error while {where}.\n",
+        f"command: {' '.join(sys.argv)}\n",
+        f"python {platform.python_version()} on {platform.platform()}; {', '.join(versions)}\n\n",
+        *traceback.format_exception(error)])
+    name = f"error-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    report = None
+    for place in ([folder] if folder is not None else []) + [Path(tempfile.gettempdir())]:
+        try:
+            place.mkdir(parents=True, exist_ok=True)
+            (place / name).write_text(text, encoding="utf-8")
+            report = place / name
+            break
+        except OSError:
+            continue
+    kept = f"the full report is in {display_path(report)}" if report else \
+        "no report could be written"
+    message = next(iter(str(error).splitlines()), "")
+    print(f"internal error while {where}: {type(error).__name__}: {message}; {kept}; please "
+          "send it to Pressroom's maintainers", file=sys.stderr)
+    return EXIT_INTERNAL

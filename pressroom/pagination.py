@@ -15,6 +15,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+#: Where a build keeps the screen PDF's page starts (in the output folder), for the EPUB.
+STARTS = Path(".cache") / "pagination.json"
 #: Text WeasyPrint generates that has no counterpart in the EPUB (list numbers, CSS content).
 GENERATED = ("::before", "::after", "::marker")
 

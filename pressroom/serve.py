@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .build import TARGETS, build
+from .build import build
 from .diagnostics import LOGGER, SourceError, display_path
 from .cache import BUILTIN_LAYOUTS as BUILTIN
 
@@ -318,7 +318,7 @@ def run(args: argparse.Namespace) -> int:
 
     source = args.source.resolve()
     out = (args.out or source / "output").resolve()
-    targets = TARGETS if args.target == "all" else (args.target,)
+    targets = (args.target,)
     renderer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_ignore_stop_signals)
     proof = Proof(source, out, targets, renderer)

@@ -24,8 +24,9 @@ from ..colour import srgb_icc
 from ..layouts import Layout
 from ..manuscript import plain_text
 from ..model import Image, Publication, Section
-from ..pagination import PageStart
+from ..pagination import STARTS, PageStart, load
 from ..render import BodyRenderer, Medium
+from . import Built, Job
 from ..atomic import atomic_output
 from ..imprint import build_time
 from ..interrupt import checkpoint
@@ -36,6 +37,29 @@ PRINT_COVER = "images/cover.jpg"
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 #: E-book stores ask for a cover about 1600 px wide (and 2400 high for a 2:3 page).
 COVER_WIDTH = 1600
+
+
+def key(job: Job) -> str:
+    """The EPUB's content key: its medium's, and the screen PDF's with its page starts when
+    the screen PDF of these inputs is current (built now, or before): the cover and the page
+    list come from it."""
+    from ..cache import Key
+
+    key = Key(job.keys["epub"])
+    if job.state.current("pdf", key=job.keys["pdf"]):
+        key.add(job.keys["pdf"]).add_file(job.out / STARTS)
+    return key.hexdigest()
+
+
+def build(job: Job) -> Built:
+    """The EPUB, with the screen PDF's cover and page list when the screen PDF is current."""
+    print_edition = job.state.current("pdf", key=job.keys["pdf"])
+    path = job.path(".epub")
+    warnings = write_epub(job.publication, job.layout, path,
+                          print_pdf=job.path(".pdf") if print_edition else None,
+                          page_starts=load(job.out / STARTS) if print_edition else None,
+                          cache=job.out / ".cache" / "ereader", progress=job.progress)
+    return Built([path], warnings)
 
 
 def image_href(image: Image) -> str:

@@ -18,7 +18,7 @@ from ..layouts import BUILTIN, Layout
 from ..model import Publication
 from ..progress import Progress
 from ..render import BodyRenderer, Medium
-from . import stable_pdf
+from . import Built, Job, stable_pdf
 
 #: The source's images reach WeasyPrint by content, not by place: WeasyPrint names each PDF
 #: image after the MD5 of its URL, and a file URL would make the PDF's bytes depend on where
@@ -32,6 +32,29 @@ PRINT_MEDIUM = Medium(
     anchor_url=lambda section, anchor: f"#{anchor}",
     block_ids=True,
 )
+
+
+def build(job: Job) -> Built:
+    """The screen PDF and where its pages start (for the EPUB). With two processes, the PDF is
+    written in a second process while this one checks the pages; with one (the press render has
+    the other core), one after the other."""
+    from ..background import Background
+    from ..pagination import STARTS, page_starts, save
+
+    path = job.path(".pdf")
+    document, warnings = render(job.publication, job.layout, progress=job.progress)
+    pages = len(document.pages)
+    writer = Background(write_pdf, document, path) if job.processes > 1 else None
+    try:
+        job.progress.step("checking pages", 0, pages)
+        warnings += check(document, job.publication, job.layout)
+        save(page_starts(document), job.out / STARTS)
+        job.progress.step("writing the PDF", 0, pages)
+        warnings += writer.result() if writer else write_pdf(document, path)
+    finally:
+        if writer:
+            writer.stop()
+    return Built([path, job.out / STARTS], warnings)
 
 
 def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,

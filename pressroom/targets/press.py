@@ -30,7 +30,7 @@ from ..progress import Progress
 from ..atomic import Staging, atomic_output, staged_outputs
 from ..imprint import build_time
 from ..interrupt import checkpoint
-from . import stable_image_names
+from . import Built, Job, stable_image_names
 from .pdf import PRINT_MEDIUM, render
 
 #: The CMYK characterisation every press file targets, and where a layout keeps its profile.
@@ -53,6 +53,15 @@ class PressResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preflight: Report | None = None
+
+
+def build(job: Job) -> Built:
+    """The press folder; the preflight's errors are the target's errors."""
+    press = write_press(job.publication, job.layout, job.out / "press",
+                        cache=job.out / ".cache" / "press", key=job.keys["press"],
+                        progress=job.progress)
+    return Built(press.outputs, press.warnings,
+                 [str(finding.message) for finding in press.preflight.errors])
 
 
 def write_press(publication: Publication, layout: Layout, folder: Path, cache: Path, key: str,

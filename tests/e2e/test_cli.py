@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,32 @@ def test_check_runs_epubcheck_and_exits_1_on_a_broken_epub(source, tmp_path):
     assert result.returncode == 1
     assert "FAIL  field-notes.epub checked with EPUBCheck" in result.stdout
     assert "ERROR RSC-005 EPUB/content.opf" in result.stdout
+
+
+@pytest.mark.parametrize("separate", [False, True], ids=["one-process", "second-process"])
+def test_an_internal_error_is_one_line_naming_the_stage_and_a_report(source, tmp_path, capsys,
+                                                                     monkeypatch, separate):
+    """A fault of Pressroom's own (here: the press PDF's save fails) is no traceback: one line
+    naming the stage and the report file that holds the traceback, and exit code 3; the press
+    render in a second process reports the same way."""
+    from pressroom import cli
+    from pressroom.targets import press
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("qpdf wrote no static /ID to replace\nsecond line")
+
+    monkeypatch.setattr(press, "save", broken)
+    out = tmp_path / "out"
+    code = cli.main(["build", "--source", str(source), "--out", str(out), "-q",
+                     "--target", "all" if separate else "press"])
+    stderr = capsys.readouterr().err
+    assert code == 3, stderr
+    assert "Traceback" not in stderr
+    line, = stderr.strip().splitlines()
+    assert line.startswith("internal error while making the press files: RuntimeError: qpdf "
+                           "wrote no static /ID to replace; the full report is in "), line
+    report = Path(line.split("the full report is in ")[1].split("; please")[0]).resolve()
+    assert report.parent == out / ".cache"
+    text = report.read_text(encoding="utf-8")
+    assert "Traceback" in text and "in broken" in text and "weasyprint" in text
+    assert not list(out.rglob("*.part"))
