@@ -5,9 +5,9 @@ This is the only module that imports them or reaches into their internals (a pag
 WeasyPrint gives image resources, the words of its log). The rest of Pressroom calls the small
 functions below, so an engine upgrade shows what it breaks here, in one file.
 
-Importing this module loads WeasyPrint, after checking that the installed WeasyPrint and pydyf
-are versions Pressroom supports (:data:`SUPPORTED`): another version raises
-:class:`EngineVersionError`, one line that names both. Import it where a PDF is laid out or
+Importing this module loads WeasyPrint and checks that it and pydyf are versions Pressroom
+supports (:data:`SUPPORTED`): another version raises :class:`EngineVersionError`, one line that
+names both (also when that version fails to import at all). Import it where a PDF is laid out or
 written, never at the top of modules that EPUB-only or no-op builds load.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Problem, SourceError
@@ -46,17 +45,25 @@ def supported_range(package: str) -> str:
     return f">={'.'.join(map(str, lowest))},<{'.'.join(map(str, below))}"
 
 
+def installed_versions() -> dict[str, str | None]:
+    """The installed version of each package of :data:`SUPPORTED` (None: not installed), from
+    the packages' metadata, without importing them (a first call costs some 40 ms)."""
+    from importlib import metadata
+
+    found: dict[str, str | None] = {}
+    for package in SUPPORTED:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
 def check_versions(installed: dict[str, str | None] | None = None) -> None:
     """Raise :class:`EngineVersionError` unless every package of :data:`SUPPORTED` is installed
-    (``installed``: name -> version, or None when missing; default: what is installed) in a
-    supported version."""
-    if installed is None:
-        installed = {}
-        for package in SUPPORTED:
-            try:
-                installed[package] = metadata.version(package)
-            except metadata.PackageNotFoundError:
-                installed[package] = None
+    (``installed``: name -> version, or None when missing; default: :func:`installed_versions`)
+    in a supported version."""
+    installed = installed_versions() if installed is None else installed
     wrong = []
     for package, (lowest, below) in SUPPORTED.items():
         version = installed.get(package)
@@ -72,11 +79,15 @@ def check_versions(installed: dict[str, str | None] | None = None) -> None:
                                  f"install those: .venv/bin/pip install {pins}")
 
 
-check_versions()
+try:
+    import pydyf
+    import weasyprint
+except ImportError:
+    check_versions()  # another version may fail on import itself: say which, if it is that
+    raise
+check_versions({"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__})
 
-import pydyf  # noqa: E402 - after the check: another version may fail on import itself
-import weasyprint  # noqa: E402
-from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402 - WeasyPrint's inner modules, once it is checked
 from weasyprint.formatting_structure import boxes  # noqa: E402
 from weasyprint.text.ffi import ffi, pango  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402

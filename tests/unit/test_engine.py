@@ -17,16 +17,16 @@ REPOSITORY = Path(__file__).resolve().parent.parent.parent
 
 
 def fake_versions(monkeypatch, **versions: str) -> None:
-    """``importlib.metadata.version`` answering ``versions`` for those packages, and the engine
-    not yet imported, as in a fresh process."""
-    real = importlib.metadata.version
-    monkeypatch.setattr(importlib.metadata, "version",
-                        lambda name: versions[name] if name in versions else real(name))
+    """WeasyPrint or pydyf saying they are ``versions``, and the engine not yet imported, as in
+    a fresh process."""
+    for name, version in versions.items():
+        monkeypatch.setattr(importlib.import_module(name), "__version__", version)
     monkeypatch.delitem(sys.modules, "pressroom.engine")  # put back when the test ends
 
 
 def test_the_installed_versions_are_supported():
     engine.check_versions()
+    assert engine.installed_versions() == dict(zip(("weasyprint", "pydyf"), engine.versions()))
     assert engine.versions() == (importlib.metadata.version("weasyprint"),
                                  importlib.metadata.version("pydyf"))
 
@@ -60,6 +60,16 @@ def test_importing_the_engine_with_another_weasyprint_raises(monkeypatch):
     assert "pressroom.engine" not in sys.modules
 
 
+def test_a_version_that_fails_to_import_is_named(monkeypatch):
+    """Another WeasyPrint may not even import; its metadata still says which it is."""
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: {"weasyprint": "72.0", "pydyf": "0.13.0"}[name])
+    monkeypatch.delitem(sys.modules, "pressroom.engine")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint: ImportError
+    with pytest.raises(SourceError, match=r"^WeasyPrint 72\.0 is installed, but Pressroom"):
+        importlib.import_module("pressroom.engine")
+
+
 def test_the_command_line_reports_another_version_in_one_line(monkeypatch, tmp_path, capsys):
     fake_versions(monkeypatch, pydyf="1.0.0")
     code = main(["build", "-q", "--target", "pdf", "--source", str(REPOSITORY),
@@ -71,3 +81,12 @@ def test_the_command_line_reports_another_version_in_one_line(monkeypatch, tmp_p
         ">=0.13,<0.14; install those: .venv/bin/pip install 'weasyprint>=70,<71' "
         "'pydyf>=0.13,<0.14'"]
     assert not (tmp_path / "out" / "people-to-people-diplomacy-enterprises.pdf").exists()
+
+
+def test_the_package_requires_the_supported_versions():
+    import tomllib
+
+    with (REPOSITORY / "pyproject.toml").open("rb") as file:
+        dependencies = tomllib.load(file)["project"]["dependencies"]
+    for package in engine.SUPPORTED:
+        assert f"{package}{engine.supported_range(package)}" in dependencies
