@@ -338,4 +338,3 @@ def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:
                        f"Pango used {font}")
         findings.append(Finding(number, kind, message))
     return findings
-

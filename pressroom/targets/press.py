@@ -58,6 +58,8 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                 progress: Progress | None = None) -> PressResult:
     """Write the press folder; ``cache`` keeps the CMYK image variants between builds, ``key``
     is the content key of everything the files are made from (the build cache's)."""
+    from ..engine import write_pdf  # not at the top: ``publish.py check`` reads this module
+
     progress = progress or Progress()
     settings, press = publication.settings, publication.settings.print
     slug = settings.slug
@@ -78,8 +80,6 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
     font = layout.path(MARKS_FONT)
     # The press files are renamed into place together: a stop part-way never leaves a job
     # ticket or a preflight report that describes another press PDF than the one beside it.
-    from ..engine import write_pdf  # loaded by the render
-
     with staged_outputs() as staging:
         tmp, engine = staging(press_pdf), staging.scratch(press_pdf)
         # No identifier from WeasyPrint: it would join the whole file's bytes in memory once
