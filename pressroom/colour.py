@@ -19,6 +19,8 @@ import pikepdf
 from pikepdf import Name, Operator
 from PIL import Image, ImageCms, ImageMath, ImageOps
 
+from .pdfwalk import ResourceWalker
+
 JPEG_QUALITY = 92
 INVERTED = [1, 0] * 4
 PERCEPTUAL = ImageCms.Intent.PERCEPTUAL
@@ -266,35 +268,22 @@ def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path,
     Returns what the walk saw of each page's q/Q (by the page's object number): the depth its
     content leaves open and the most Q operators it has beyond the q before them, for
     :func:`pressroom.marks.add_marks` (which would otherwise read every page once more)."""
-    walker = _Walker(pdf, Separator(profile, ink_limit))
-    for page in pdf.pages:
-        node, resources = page.obj, page.obj.get("/Resources")
-        while resources is None and "/Parent" in node:  # inherited from the page tree
-            node = node.Parent
-            resources = node.get("/Resources")
-        walker.owner(page.obj, resources, page=page)
+    walker = _ColourWalk(pdf, Separator(profile, ink_limit))
+    walker.walk(pdf)
     for resources in walker.resources:
         _drop_converted_spaces(resources, walker.sep)
     return walker.balances
 
 
-class _Walker:
+class _ColourWalk(ResourceWalker):
     def __init__(self, pdf: pikepdf.Pdf, sep: Separator):
-        self.pdf, self.sep, self.seen, self.resources = pdf, sep, set(), []
+        super().__init__()
+        self.pdf, self.sep, self.resources = pdf, sep, []
         self.balances: dict[tuple[int, int], tuple[int, int]] = {}  # page -> (depth, deficit)
 
-    def first_time(self, obj) -> bool:
-        if obj.objgen == (0, 0):
-            return True
-        if obj.objgen in self.seen:
-            return False
-        self.seen.add(obj.objgen)
-        return True
-
-    def owner(self, obj, resources, page=None) -> None:
-        """A page, form XObject or tiling pattern: its content, group and resources."""
-        if not self.first_time(obj):
-            return
+    def owner(self, obj, resources, page) -> None:
+        """A page, form XObject or tiling pattern: its content and group; its resources are
+        remembered, for the colour spaces that conversion leaves unused."""
         source = page if page is not None else obj
         data, balance = rewrite_content(pikepdf.parse_content_stream(source), resources, self.sep)
         if page is not None and obj.objgen != (0, 0):
@@ -308,21 +297,13 @@ class _Walker:
             group.CS = Name.DeviceCMYK
         if resources is not None:
             self.resources.append(resources)
-            self.children(resources)
 
-    def children(self, resources) -> None:
-        for xobject in resources.get("/XObject", {}).values():
-            if xobject.get("/Subtype") == Name.Form:
-                self.owner(xobject, xobject.get("/Resources"))
-            elif xobject.get("/Subtype") == Name.Image and self.first_time(xobject):
-                convert_image(xobject, self.sep)
-        for pattern in resources.get("/Pattern", {}).values():
-            if pattern.get("/PatternType") == 1:
-                self.owner(pattern, pattern.get("/Resources"))
-            elif "/Shading" in pattern:
-                convert_shading(pattern.Shading, self.sep)
-        for shading in resources.get("/Shading", {}).values():
-            convert_shading(shading, self.sep)
+    def image(self, xobjects, name, image, first) -> None:
+        if first:
+            convert_image(image, self.sep)
+
+    def shading(self, shading) -> None:
+        convert_shading(shading, self.sep)
 
 
 def rewrite_content(instructions, resources,

@@ -18,11 +18,14 @@ from typing import Any, Callable
 import yaml
 
 from .diagnostics import Problem, SourceError
+from .pdfx import PROFILES
 
 #: Named trim sizes in millimetres (width, height).
 TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0)}
-BINDINGS = ("saddle-stitch", "perfect", "none")
-PROFILES = ("pdf/x-4", "pdf/x-1a")
+#: The bindings a publication may name, and the page count each needs a multiple of (every leaf
+#: of a perfect-bound book has two sides; a saddle-stitched sheet folds into four pages).
+PAGE_MULTIPLE = {"saddle-stitch": 4, "perfect": 2, "none": 1}
+BINDINGS = tuple(PAGE_MULTIPLE)
 SECTION_KINDS = ("front", "body", "back")
 LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 

@@ -1,11 +1,12 @@
 """A proofreader's checks on finished pages, made on WeasyPrint's layout before the PDF is written.
 
-``check_pages(document, layout_fonts)`` walks the boxes of a rendered ``weasyprint.Document``
+``check_pages(document, layout_fonts)`` walks the boxes of a rendered WeasyPrint document
 and returns one ``Finding`` per problem a designer would mark on a proof: text or images outside
 the live area, a heading stranded at a page foot, a split figure, widows and orphans, a figure far
 from its reference or from its place in the text, and characters the layout's fonts lack.
 Lengths in the layout tree are CSS pixels (1/96 in); messages give points. This module loads
-WeasyPrint: import it where the PDF is rendered, not at the top of modules EPUB builds load.
+the engine (WeasyPrint): import it where the PDF is rendered, not at the top of modules EPUB
+builds load.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import tinycss2
-from weasyprint.formatting_structure import boxes
-from weasyprint.text.ffi import ffi, pango
+
+from .engine import (glyphs_of, has_glyphs, is_footnote_area, is_line, is_margin, is_replaced,
+                     is_text, page_boxes)
 
 PT = 96 / 72                  # CSS px per point
 TOLERANCE = 0.5 * PT          # how far past the live area a box may reach (0.5 pt)
@@ -35,7 +37,7 @@ def check_pages(document, layout_fonts: set[str] | None = None,
                 sources: dict[str, str] | None = None) -> list[Finding]:
     """Every finding on the pages of a rendered (not yet written) WeasyPrint ``document``.
     ``sources`` (from ``block_sources``) lets findings name the manuscript file and line."""
-    pages = [_Page(number, page._page_box) for number, page in enumerate(document.pages, 1)]
+    pages = [_Page(number, box) for number, box in enumerate(page_boxes(document), 1)]
     findings: list[Finding] = []
     for page in pages:
         findings += _outside_live_area(page, sources or {})
@@ -72,9 +74,9 @@ class _Page:
         self.number, self.box = number, page_box
         self.flow = list(_walk(page_box.children[0])) if page_box.children else []
         self.notes = [item for child in page_box.children[1:]
-                      if not isinstance(child, boxes.MarginBox) for item in _walk(child)]
-        self.text_boxes = [box for box, _ in _walk(page_box) if isinstance(box, boxes.TextBox)
-                           and box.text.strip() and hasattr(box, "pango_layout")]
+                      if not is_margin(child) for item in _walk(child)]
+        self.text_boxes = [box for box, _ in _walk(page_box) if is_text(box)
+                           and box.text.strip() and has_glyphs(box)]
 
 
 def _walk(box, ancestors=()):
@@ -96,8 +98,7 @@ def _elements(box, ancestors):
 
 def _is_content(box) -> bool:
     """Whether a box is visible matter: text that is not only spaces, or an image."""
-    return (isinstance(box, boxes.TextBox) and bool(box.text.strip())) or isinstance(
-        box, boxes.ReplacedBox)
+    return (is_text(box) and bool(box.text.strip())) or is_replaced(box)
 
 
 def _positioned(box, ancestors) -> bool:
@@ -239,7 +240,7 @@ def _widows_and_orphans(pages) -> list[Finding]:
     lines = defaultdict(lambda: defaultdict(int))      # paragraph -> page -> its lines there
     for page in pages:
         for box, _ in page.flow:
-            if isinstance(box, boxes.LineBox) and box.element_tag == "p":
+            if is_line(box) and box.element_tag == "p":
                 lines[box.element][page.number] += 1
     findings = []
     for paragraph, per_page in lines.items():
@@ -302,7 +303,7 @@ def _footnote_moved(pages) -> list[Finding]:
             if (box.element_tag or "").endswith("::footnote-call"):
                 calls.setdefault(box.element, page.number)
         for box, ancestors in page.notes:
-            if ancestors and isinstance(ancestors[-1], boxes.FootnoteAreaBox):
+            if ancestors and is_footnote_area(ancestors[-1]):
                 notes.setdefault(box.element, page.number)
     return [Finding(notes[element], "footnote-moved",
                     f'page {notes[element]}: footnote "{_text(element)}" is printed a page after '
@@ -316,7 +317,7 @@ def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:
     found = {}                                     # (page, kind, font) -> characters, in order
     for page in pages:
         for box in page.text_boxes:
-            for char, font, missing in _glyphs(box):
+            for char, font, missing in glyphs_of(box):
                 if unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cc", "Cf"):
                     continue
                 if missing:
@@ -337,35 +338,3 @@ def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:
                        f"Pango used {font}")
         findings.append(Finding(number, kind, message))
     return findings
-
-
-def _glyphs(text_box):
-    """``(character, font family, missing)`` for each glyph of a text box's line, as drawn
-    (after ``weasyprint.draw.text.draw_first_line``)."""
-    layout = text_box.pango_layout
-    layout.reactivate(text_box.style)           # as draw_text does; the layout is kept inactive
-    try:
-        line, _ = layout.get_first_line()
-        utf8 = layout.text.encode()
-        run, glyphs = line.runs, []
-        while run != ffi.NULL:
-            item, string = run.data.item, run.data.glyphs
-            run = run.next
-            description = ffi.gc(pango.pango_font_describe_with_absolute_size(item.analysis.font),
-                                 pango.pango_font_description_free)
-            family = pango.pango_font_description_get_family(description)
-            family = ffi.string(family).decode() if family != ffi.NULL else "an unnamed font"
-            for i in range(string.num_glyphs):
-                glyph = string.glyphs[i].glyph
-                if glyph == pango.PANGO_GLYPH_EMPTY:
-                    continue
-                if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                    glyphs.append((chr(glyph & ~pango.PANGO_GLYPH_UNKNOWN_FLAG), family, True))
-                    continue
-                start = item.offset + string.log_clusters[i]
-                char = utf8[start:start + 4].decode("utf-8", "ignore")[:1]
-                if char:
-                    glyphs.append((char, family, glyph == 0))
-        return glyphs
-    finally:
-        layout.deactivate()

@@ -34,11 +34,13 @@ def alnum_count(text: str) -> int:
 
 def page_starts(document) -> list[PageStart]:
     """One ``PageStart`` per page with body text, for a rendered WeasyPrint ``document``."""
+    from .engine import page_boxes  # loaded by the render: EPUB builds import this module
+
     seen: dict[str, int] = defaultdict(int)
     starts = []
-    for number, page in enumerate(document.pages, 1):
+    for number, page_box in enumerate(page_boxes(document), 1):
         first = None
-        for text, block in _flow_text(page._page_box):
+        for text, block in _flow_text(page_box):
             if first is None:
                 first = PageStart(number, block, seen[block])
             seen[block] += alnum_count(text)
@@ -50,7 +52,7 @@ def page_starts(document) -> list[PageStart]:
 def _flow_text(page_box):
     """``(text, block)`` for the text boxes of a page's normal flow that lie inside a block: not
     the margin boxes or the footnote area (the page box's other children), nor generated text."""
-    from weasyprint.formatting_structure import boxes
+    from .engine import is_text
 
     if not page_box.children:
         return
@@ -63,7 +65,7 @@ def _flow_text(page_box):
         element = box.element
         if element is not None and element.get("data-block"):
             block = element.get("data-block")
-        if isinstance(box, boxes.TextBox):
+        if is_text(box):
             if block is not None and alnum_count(box.text):
                 yield box.text, block
             continue

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
+from .pdfwalk import page_resources, resource
+
 DEVICE_SPACES = {"/DeviceGray": "DeviceGray", "/DeviceRGB": "DeviceRGB",
                  "/DeviceCMYK": "DeviceCMYK", "/G": "DeviceGray", "/RGB": "DeviceRGB",
                  "/CMYK": "DeviceCMYK"}
@@ -57,11 +59,11 @@ class PageScan:
 def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, ...], str]) -> PageScan:
     scan = PageScan(number)
     walker = _Walker(scan, names)
-    group = page.obj.get("/Group")
+    group, resources = page.obj.get("/Group"), page_resources(page)
     if group is not None:
-        walker.group(group, "the page", page.obj.get("/Resources"))
+        walker.group(group, "the page", resources)
     if "/Contents" in page.obj:
-        walker.walk(page, page.obj.get("/Resources"), IDENTITY)
+        walker.walk(page, resources, IDENTITY)
     return scan
 
 
@@ -94,18 +96,18 @@ class _Walker:
             elif op in ("cs", "CS") and args:
                 self.colour(args[0], resources, "text or vector colour")
             elif op in ("scn", "SCN") and args and isinstance(args[-1], Name):
-                self.pattern(_resource(resources, "/Pattern", args[-1]), resources, ctm)
+                self.pattern(resource(resources, "/Pattern", args[-1]), resources, ctm)
             elif op == "sh" and args:
-                self.shading(_resource(resources, "/Shading", args[0]), resources)
+                self.shading(resource(resources, "/Shading", args[0]), resources)
             elif op == "gs" and args:
-                self.graphics_state(_resource(resources, "/ExtGState", args[0]),
+                self.graphics_state(resource(resources, "/ExtGState", args[0]),
                                     f"graphics state {args[0]}", resources, ctm)
             elif op == "Tf" and args:
-                font = _resource(resources, "/Font", args[0])
+                font = resource(resources, "/Font", args[0])
                 if font is not None:
                     self.scan.fonts.setdefault(_key(font), font)
             elif op == "Do" and args:
-                self.xobject(_resource(resources, "/XObject", args[0]), resources, ctm, in_mask)
+                self.xobject(resource(resources, "/XObject", args[0]), resources, ctm, in_mask)
             elif op == "INLINE IMAGE":
                 image = instruction.iimage.obj
                 self.image(image, resources, ctm, in_mask, key=("inline",))
@@ -201,14 +203,14 @@ def colour_space(space, resources, depth: int = 0) -> tuple[str, tuple[str, ...]
     if isinstance(space, Name):
         if str(space) in DEVICE_SPACES:
             device = DEVICE_SPACES[str(space)]
-            default = _resource(resources, "/ColorSpace", Name("/Default" + device[6:]))
+            default = resource(resources, "/ColorSpace", Name("/Default" + device[6:]))
             if default is not None and depth == 0:   # PDF 8.6.5.6: Default* remaps device colour
                 label, bases = colour_space(default, resources, depth + 1)
                 return f"{device} (as Default{device[6:]} {label})", bases
             return device, (device,)
         if space == "/Pattern":
             return "Pattern", ()
-        found = _resource(resources, "/ColorSpace", space)
+        found = resource(resources, "/ColorSpace", space)
         if found is None:
             return f"undefined colour space {space}", ("undefined",)
         return colour_space(found, resources, depth + 1)
@@ -234,13 +236,6 @@ def colour_space(space, resources, depth: int = 0) -> tuple[str, tuple[str, ...]
         inks = ", ".join(str(ink)[1:] for ink in names)
         return f"{family[1:]} {inks} (alternate {label})", bases
     return f"unknown colour space {family}", ("unknown",)
-
-
-def _resource(resources, category: str, name):
-    if not isinstance(resources, Dictionary) or not isinstance(name, Name):
-        return None
-    group = resources.get(category)
-    return group.get(name) if isinstance(group, Dictionary) else None
 
 
 def _key(obj) -> tuple:

@@ -33,18 +33,17 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
+from .config import BINDINGS, LENGTH_UNITS_MM, PAGE_MULTIPLE
 from .pdfscan import PageScan, scan_page
+from .pdfx import MAX_PDF_VERSION, PDFX_VERSION
 
-PDFX_VERSION = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
-MAX_PDF_VERSION = {"pdf/x-4": (1, 6), "pdf/x-1a": (1, 4)}
-BINDINGS = ("saddle-stitch", "perfect", "none")
 #: The checks in report order, with their section titles.
 CHECKS = {"pdfx": "PDF/X identification and output intent", "boxes": "Page boxes",
           "pages": "Page count", "fonts": "Fonts", "colour": "Colour",
           "transparency": "Transparency", "images": "Image resolution"}
 LEVELS = ("error", "warning", "info")
 
-MM_PER_PT = 25.4 / 72
+MM_PER_PT = LENGTH_UNITS_MM["pt"]
 BOX_TOLERANCE_MM = 0.05
 PPI_NEEDED, PPI_REFUSED, PPI_WASTED = 300, 200, 600
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -237,13 +236,14 @@ def _box(array) -> tuple[float, float, float, float]:
 
 
 def check_pages(count: int, binding: str) -> list[Finding]:
-    if binding == "saddle-stitch" and count % 4:
+    multiple = PAGE_MULTIPLE[binding]
+    if not count % multiple:
+        return []
+    if binding == "saddle-stitch":
         return [Finding("error", "pages", None, f"{_count(count, 'page')} cannot be "
-                        "saddle-stitched; the page count must be a multiple of 4")]
-    if binding == "perfect" and count % 2:
-        return [Finding("warning", "pages", None, f"{count} pages for a perfect binding; an odd "
-                        "count leaves the last leaf's back blank (use a multiple of 2)")]
-    return []
+                        f"saddle-stitched; the page count must be a multiple of {multiple}")]
+    return [Finding("warning", "pages", None, f"{count} pages for a {binding} binding; an odd "
+                    f"count leaves the last leaf's back blank (use a multiple of {multiple})")]
 
 
 def check_fonts(scans: list[PageScan]) -> list[Finding]:

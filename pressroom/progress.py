@@ -7,7 +7,6 @@ on a terminal (rich), one line per stage otherwise, nothing with ``-q``.
 from __future__ import annotations
 
 import contextlib
-import logging
 
 from .diagnostics import LOGGER
 
@@ -83,21 +82,7 @@ class LiveProgress(Progress):
     @contextlib.contextmanager
     def engine_pages(self):
         """Within the block, each page WeasyPrint lays out is a step (``pages laid out``)."""
-        logger = logging.getLogger("weasyprint.progress")
-        handler = logging.Handler(logging.INFO)
-        counted = [0]
+        from .engine import counting_pages  # loaded by the render that calls this
 
-        def emit(record: logging.LogRecord) -> None:
-            if str(record.msg).startswith("Step 5 - Creating layout - Page"):
-                counted[0] += 1
-                self.step("pages laid out", counted[0])
-
-        handler.emit = emit
-        level, logger.level = logger.level, logging.INFO
-        propagate, logger.propagate = logger.propagate, False
-        logger.addHandler(handler)
-        try:
+        with counting_pages(lambda counted: self.step("pages laid out", counted)):
             yield
-        finally:
-            logger.removeHandler(handler)
-            logger.level, logger.propagate = level, propagate

@@ -6,7 +6,6 @@ the publication. WeasyPrint may read only files inside the publication and its l
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,8 +16,9 @@ from ..interrupt import checkpoint
 from ..layouts import BUILTIN, Layout
 from ..model import Publication
 from ..progress import Progress
+from ..pdfwalk import stable_pdf
 from ..render import BodyRenderer, Medium
-from . import Built, Job, stable_pdf
+from . import Built, Job
 
 #: The source's images reach WeasyPrint by content, not by place: WeasyPrint names each PDF
 #: image after the MD5 of its URL, and a file URL would make the PDF's bytes depend on where
@@ -86,57 +86,21 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     ``images``: their image variants, which their medium names ``source-image:`` + the key.
     The document's ``read_by_place`` tells whether an image may have been read by file URL.
     """
-    from weasyprint import CSS, HTML  # imported here: EPUB-only builds never load WeasyPrint
-    from weasyprint.text.fonts import FontConfiguration
-
-    index_page_references()
+    from ..engine import engine_warnings, render_document  # EPUB-only builds never load it
 
     progress = progress or Progress()
     fetcher = source_fetcher(publication.root, layout, images or {
         image.sha256: image.path for image in publication.images})
     stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
-    fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     with engine_warnings() as warnings, progress.engine_pages():
-        html = HTML(string=print_html(publication, layout, medium, bleed_mm),
-                    base_url=layout.folder.as_uri() + "/", url_fetcher=fetcher)
-        document = html.render(stylesheets=[
-            CSS(string=css, url_fetcher=fetcher, font_config=fonts) if isinstance(css, str)
-            else CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts)
-            for css in (stylesheet, *stylesheets)], font_config=fonts)
+        document = render_document(print_html(publication, layout, medium, bleed_mm),
+                                   layout.folder.as_uri() + "/", fetcher,
+                                   [stylesheet, *stylesheets])
     # What the fetcher refused, where WeasyPrint's own warning does not say it (fonts)
     warnings += [why for url, why in dict(fetcher.refused).items()
                  if not any(url in warning for warning in warnings)]
     document.read_by_place = bool(fetcher.placed)  # (see write_pdf)
     return document, warnings
-
-
-class PageReferences:
-    """pydyf's ``PDF.page_references`` as a view of the page tree's kids. pydyf builds the tuple
-    of every page's reference at each access, and WeasyPrint's tagging (PDF/UA, PDF/X) and links
-    ask once per tagged element: quadratic in the pages (0.5 to 1 s of the 306-page book's
-    writes)."""
-
-    def __init__(self, pdf):
-        self.kids = pdf.pages["Kids"]  # [number, 0, "R", number, 0, "R", ...]
-
-    def __getitem__(self, index: int) -> bytes:
-        return f"{self.kids[::3][index]} 0 R".encode("ascii")
-
-    def __len__(self) -> int:
-        return len(self.kids) // 3
-
-    def __iter__(self):
-        return (f"{number} 0 R".encode("ascii") for number in self.kids[::3])
-
-
-def index_page_references() -> None:
-    """Give pydyf the :class:`PageReferences` view, if its ``page_references`` is still the
-    property that builds the tuple (another version of pydyf keeps its own)."""
-    import pydyf
-
-    current = pydyf.PDF.__dict__.get("page_references")
-    if isinstance(current, property) and current.fget.__qualname__ == "PDF.page_references":
-        pydyf.PDF.page_references = property(PageReferences, doc=current.__doc__)
 
 
 def check(document, publication: Publication, layout: Layout) -> list[str]:
@@ -151,9 +115,11 @@ def check(document, publication: Publication, layout: Layout) -> list[str]:
 
 def write_pdf(document, path: Path) -> list[str]:
     """Write a rendered document as the screen PDF (tagged PDF/UA-1); WeasyPrint's warnings."""
+    from ..engine import engine_warnings, write_pdf as write
+
     with engine_warnings() as writing, atomic_output(path) as tmp:
         checkpoint("pdf writing")
-        document.write_pdf(tmp, pdf_variant="pdf/ua-1")
+        write(document, tmp, "pdf/ua-1")
         if getattr(document, "read_by_place", True):  # e.g. an image the layout's CSS names
             stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies
     return writing
@@ -166,11 +132,11 @@ def source_fetcher(root: Path, layout: Layout, images: dict[str, Path] | None = 
     and no file that only a link (a symlink, ``..``) leads to from inside. What it refuses,
     WeasyPrint reports as a warning that names the URL. ``placed`` lists the files it read by
     their URL that may be images (not fonts or stylesheets)."""
-    from weasyprint.urls import URLFetcher
+    from ..engine import URL_FETCHER_BASE
 
     allowed = allowed_folders(root)
 
-    class SourceFetcher(URLFetcher):
+    class SourceFetcher(URL_FETCHER_BASE):
         refused: list[tuple[str, str]] = []  # (url, why), for the warnings
         placed: list[str] = []  # files read by their URL that may be images
 
@@ -242,20 +208,3 @@ def _located(path: Path, layout: Layout) -> Path | None:
     except (OSError, RuntimeError):
         return None
     return layout.locate(path) or path
-
-
-class engine_warnings:
-    """Collect WeasyPrint's warnings during a render instead of letting them print."""
-
-    def __enter__(self) -> list[str]:
-        self.messages: list[str] = []
-        self.logger = logging.getLogger("weasyprint")
-        self.handler = logging.Handler(logging.WARNING)
-        self.handler.emit = lambda record: self.messages.append(record.getMessage())
-        self.logger.addHandler(self.handler)
-        self.propagate, self.logger.propagate = self.logger.propagate, False
-        return self.messages
-
-    def __exit__(self, *exc) -> None:
-        self.logger.removeHandler(self.handler)
-        self.logger.propagate = self.propagate

@@ -19,18 +19,21 @@ from pathlib import Path
 
 import pikepdf
 
+from ..atomic import Staging, atomic_output, staged_outputs
 from ..colour import convert_pdf_to_cmyk, image_to_cmyk
+from ..config import PAGE_MULTIPLE
 from ..images import made_in_parallel
 from ..impose import impose_saddle_stitch
+from ..imprint import build_time
+from ..interrupt import checkpoint
 from ..layouts import Layout
 from ..marks import add_marks
 from ..model import Image, Publication
+from ..pdfwalk import stable_image_names
+from ..pdfx import PDFX_VERSION
 from ..preflight import Report, preflight
 from ..progress import Progress
-from ..atomic import Staging, atomic_output, staged_outputs
-from ..imprint import build_time
-from ..interrupt import checkpoint
-from . import Built, Job, stable_image_names
+from . import Built, Job
 from .pdf import PRINT_MEDIUM, render
 
 #: The CMYK characterisation every press file targets, and where a layout keeps its profile.
@@ -41,7 +44,6 @@ OUTPUT_CONDITION = {
                  "= coated art, 115 g/m2, tone value increase curves A (CMY) and B (K)",
     "registry": "http://www.color.org",
 }
-PDFX_VERSION = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
 #: The slug line and marks are drawn as outlines of this layout font (no font resource needed).
 MARKS_FONT = "fonts/Inter-Regular.otf"
 #: A layout's adjustments for press files (e.g. text colours as one ink), after print.css.
@@ -68,6 +70,8 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                 progress: Progress | None = None) -> PressResult:
     """Write the press folder; ``cache`` keeps the CMYK image variants between builds, ``key``
     is the content key of everything the files are made from (the build cache's)."""
+    from ..engine import write_pdf  # not at the top: ``publish.py check`` reads this module
+
     progress = progress or Progress()
     settings, press = publication.settings, publication.settings.print
     slug = settings.slug
@@ -92,7 +96,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
         tmp, engine = staging(press_pdf), staging.scratch(press_pdf)
         # No identifier from WeasyPrint: it would join the whole file's bytes in memory once
         # more to hash them (the 300-page book's peak); save() has qpdf make it from the content.
-        document.write_pdf(engine, pdf_variant=press.profile, pdf_identifier=False)
+        write_pdf(document, engine, press.profile, identifier=False)
         del document
         with pikepdf.open(engine) as pdf:  # read as needed, not held whole in memory
             added = pad_for_binding(pdf, press.binding)
@@ -175,11 +179,6 @@ def output_intent_css(profile: Path) -> str:
             f"src: url({profile.as_uri()}); }}")
 
 
-#: The page count each binding needs a multiple of (every leaf of a perfect-bound book has two
-#: sides; a saddle-stitched sheet folds into four pages).
-PAGE_MULTIPLE = {"saddle-stitch": 4, "perfect": 2, "none": 1}
-
-
 def pad_for_binding(pdf: pikepdf.Pdf, binding: str) -> int:
     """Blank pages before the back cover until the page count suits the binding."""
     multiple = PAGE_MULTIPLE[binding]
@@ -225,10 +224,9 @@ def document_id(key: str) -> bytes:
     libraries that write it, so the same inputs give the same bytes and other inputs another
     /ID (qpdf's own deterministic /ID hashes the whole written file: half a second more for a
     300-page book's 380 MB)."""
-    import pydyf
-    import weasyprint
+    from ..engine import versions
 
-    made_by = [key, weasyprint.__version__, pydyf.__version__, pikepdf.__version__,
+    made_by = [key, *versions(), pikepdf.__version__,
                pikepdf.__libqpdf_version__]
     return hashlib.sha256(":".join(made_by).encode()).digest()[:16]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from weasyprint import HTML
-from weasyprint.formatting_structure import boxes
 
+from pressroom.engine import is_text, page_boxes
 from pressroom.manuscript import read_sections
 from pressroom.pagination import PageStart, alnum_count, page_starts
 from pressroom.render import BodyRenderer, Medium
@@ -20,11 +20,11 @@ PAGES = f"""<style>@page {{ size: A7; margin: 10mm; @bottom-center {{ content: c
 <p data-block="s/2">{WORDS}</p><p data-block="s/3">Third.</p>"""
 
 
-def first_text(page) -> str:
-    stack = [page._page_box.children[0]]
+def first_text(page_box) -> str:
+    stack = [page_box.children[0]]
     while stack:
         box = stack.pop()
-        if isinstance(box, boxes.TextBox) and box.text.strip():
+        if is_text(box) and box.text.strip():
             return box.text
         stack.extend(reversed(getattr(box, "children", ())))
     return ""
@@ -38,7 +38,7 @@ def test_page_starts_count_the_letters_of_a_split_paragraph_on_earlier_pages():
     assert [start.page for start in starts] == list(range(1, len(document.pages) + 1))
     second = starts[1]
     assert second.block == "s/2" and second.offset > 0
-    word = first_text(document.pages[1]).split()[0]   # e.g. "w042": 41 words before it
+    word = first_text(page_boxes(document)[1]).split()[0]   # e.g. "w042": 41 words before it
     assert second.offset == (int(word[1:]) - 1) * 4
     assert all(start.block == "s/2" and start.offset % 4 == 0 for start in starts[1:-1])
 

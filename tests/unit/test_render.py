@@ -150,7 +150,7 @@ def test_pull_quote_is_an_aside_in_both_media(tmp_path):
 def test_page_references_view_gives_what_pydyf_gives():
     import pydyf
 
-    from pressroom.targets.pdf import PageReferences, index_page_references
+    from pressroom.engine import PageReferences, index_page_references
 
     pdf = pydyf.PDF()
     for _ in range(5):
