@@ -16,8 +16,9 @@ import jinja2
 from .config import PRINT_FIELDS, parse_yaml, print_fields, read_mapping
 from .diagnostics import Problem, SourceError
 from .manuscript import typographic
+from .paths import BUILTIN_LAYOUTS
 
-BUILTIN = Path(__file__).resolve().parent.parent / "layouts"
+BUILTIN = BUILTIN_LAYOUTS  # the built-in layouts (see paths)
 
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
