@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .build import TARGETS, build
-from .diagnostics import LOGGER, SourceError, display_path
+from .diagnostics import LOGGER, SourceError, display_path, stopped
 from .paths import BUILTIN_LAYOUTS as BUILTIN, DEFAULT_SOURCE
 
 HOST = "127.0.0.1"  # never another interface: the proof is for the designer's own browser
@@ -314,10 +314,8 @@ def run(args: argparse.Namespace) -> int:
     """``publish.py serve``: build, serve, rebuild on changes until Ctrl-C or SIGTERM."""
     import multiprocessing
 
-    from .targets import interruptible
-
     from .cli import publication_folder
-    from .diagnostics import stopped
+    from .targets import interruptible
 
     source = args.source.resolve()
     try:
