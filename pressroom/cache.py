@@ -22,11 +22,12 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .paths import BUILTIN_LAYOUTS, PACKAGE
+
 CACHE = Path(".cache")
 STATE = CACHE / "build.json"
 FORMAT = 1  # the state file's format; a state of another format is ignored
-CODE = Path(__file__).resolve().parent  # the pressroom package
-BUILTIN_LAYOUTS = CODE.parent / "layouts"
+CODE = PACKAGE  # the pressroom package
 
 
 @dataclass
@@ -178,7 +179,7 @@ def target_keys(publication, layout) -> dict[str, str]:
     from .targets import REGISTRY
 
     common = Key(os.environ.get("SOURCE_DATE_EPOCH", ""))
-    for path, _ in _walk(CODE, CODE / "__pycache__"):
+    for path, _ in _walk(CODE, BUILTIN_LAYOUTS):  # an installed package holds the layouts
         common.add(path.relative_to(CODE).as_posix()).add(_content(path))
     common.add_file(publication.root / "manuscript" / "publication.yaml")
     for section in publication.sections:

@@ -13,11 +13,10 @@ from pathlib import Path
 from .build import BuildReport, build, build_strict
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
                           display_path, internal_error, stopped)
+from .paths import COMMAND, DEFAULT_SOURCE
 from .progress import LiveProgress, PlainProgress, Progress
 from .interrupt import interruptible
 from .targets import REGISTRY, wanted
-
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,9 +45,10 @@ def parser() -> argparse.ArgumentParser:
     from . import scaffold
     scaffold.add_parser(commands)
     for command in (build_cmd, check_cmd):
-        command.add_argument("--source", type=Path, default=REPOSITORY, metavar="DIR",
+        command.add_argument("--source", type=Path, default=DEFAULT_SOURCE, metavar="DIR",
                              help="publication folder holding manuscript/ and images/ "
-                                  "(default: the repository root, i.e. the sample)")
+                                  "(default: the sample in a checkout of Pressroom, else the "
+                                  "current folder)")
         command.add_argument("--out", type=Path, default=None, metavar="DIR",
                              help="where outputs go (default: output/ in the source folder)")
         command.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -92,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     source = args.source.resolve()
     out = (args.out or source / "output").resolve()
     try:
+        publication_folder(source)
         with interruptible():  # SIGTERM and SIGHUP unwind like Ctrl-C: no temporary file stays
             if args.command == "check":
                 return check(source, out)
@@ -117,6 +118,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         LOGGER.info("%s", summary(report, names))
     return code
+
+
+def publication_folder(source: Path) -> None:
+    """Raise a SourceError, one line, when ``source`` has no ``manuscript/`` folder (say the
+    command runs, installed, in a folder that is not a publication)."""
+    if not (source / "manuscript").is_dir():
+        raise SourceError(Problem(f"is not a publication (it has no manuscript/ folder); give "
+                                  f"one with --source DIR, or start one with '{COMMAND} new DIR'",
+                                  source))
 
 
 def check(source: Path, out: Path) -> int:

@@ -10,9 +10,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-#: Where ``scripts/setup.sh`` installs Ace (``npm ci`` at the repository root).
-ACE_PROGRAM = REPOSITORY / "node_modules" / ".bin" / "ace-cli"
+from .paths import NODE_MODULES
+
+#: Where ``scripts/setup.sh`` installs Ace (``npm ci`` at the repository root); an installed
+#: Pressroom has no ``node_modules/`` and uses an ``ace`` on the PATH, if any.
+ACE_PROGRAM = NODE_MODULES / ".bin" / "ace-cli" if NODE_MODULES is not None else None
 CHROMIUM = "/usr/bin/chromium"
 #: Ace checks each document in Chromium; ten minutes covers a long book.
 ACE_TIMEOUT_S = 600
@@ -39,10 +41,12 @@ class AceUnavailable(RuntimeError):
 
 def ace_command() -> tuple[list[str], dict[str, str]]:
     """The command that runs DAISY Ace and its environment, or AceUnavailable."""
-    program = ACE_PROGRAM if ACE_PROGRAM.is_file() else shutil.which("ace")
+    program = ACE_PROGRAM if ACE_PROGRAM and ACE_PROGRAM.is_file() else shutil.which("ace")
     if not program:
-        raise AceUnavailable("DAISY Ace is not installed; run scripts/setup.sh (it needs Node.js "
-                             "and npm)")
+        raise AceUnavailable(
+            "DAISY Ace is not installed; run scripts/setup.sh (it needs Node.js and npm)"
+            if ACE_PROGRAM else "DAISY Ace is not available; install it with 'npm install -g "
+            "@daisy/ace' (it needs Node.js), or check from a checkout of Pressroom")
     chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or CHROMIUM
     if not Path(chromium).is_file():
         raise AceUnavailable(f"Chromium is not installed at {chromium}; run scripts/setup.sh "

@@ -4,20 +4,29 @@ A source's own ``layouts/<name>/`` comes first, file by file, before the built-i
 that name; ``layout.yaml`` may say which layout this one ``extends``. Templates
 autoescape everything and treat an undefined variable as an error; template mistakes are
 reported with the template's file and line.
+
+A publication may carry its own layouts, so a template is untrusted input: it runs in Jinja2's
+sandbox (:class:`LayoutSandbox`), which refuses attributes starting with ``_`` (the way from
+any object to Python's internals), changing the values it is given, and file access through
+the paths of the model; ``{% include %}`` and ``{% extends %}`` reach only the layout's own
+templates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import PRINT_FIELDS, parse_yaml, print_fields, read_mapping
 from .diagnostics import Problem, SourceError
 from .manuscript import typographic
+from .paths import BUILTIN_LAYOUTS
 
-BUILTIN = Path(__file__).resolve().parent.parent / "layouts"
+BUILTIN = BUILTIN_LAYOUTS  # the built-in layouts (see paths)
 
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
@@ -65,9 +74,9 @@ class Layout:
 
     def render(self, template: str, **context) -> str:
         """Render one of the layout's templates; errors name the template file and line."""
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(self.folders),
-                                 autoescape=True, undefined=jinja2.StrictUndefined,
-                                 trim_blocks=True, lstrip_blocks=True)
+        env = LayoutSandbox(loader=LayoutLoader(self.folders),
+                            autoescape=True, undefined=jinja2.StrictUndefined,
+                            trim_blocks=True, lstrip_blocks=True)
         env.filters["roman"] = roman
         env.filters["typographic"] = typographic
         try:
@@ -77,6 +86,12 @@ class Layout:
         except jinja2.TemplateNotFound as error:
             raise SourceError(Problem(f"layout '{self.name}' has no template {error.name}",
                                       self.folder)) from None
+        except SecurityError as error:
+            why = str(error).rstrip(".")
+            if why.startswith("access to "):  # Jinja2's words for an attribute or a method
+                why += "; a layout's template may show the values it is given, not reach past them"
+            raise SourceError(Problem(f"template error: not allowed: {why}",
+                                      *_template_frame(error, self.folders))) from None
         except jinja2.TemplateSyntaxError as error:
             raise SourceError(Problem(f"template error: {error.message}",
                                       Path(error.filename or self.folder / template),
@@ -84,6 +99,37 @@ class Layout:
         except jinja2.TemplateError as error:
             raise SourceError(Problem(f"template error: {error}",
                                       *_template_frame(error, self.folders))) from None
+
+
+class LayoutSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox, where lists, dicts and sets cannot be changed, and where a path of the
+    model (``publication.root``, ``section.source``, an image's ``path``) shows its name but
+    offers no method: no template reads, writes or lists a file through it."""
+
+    PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "suffixes"})
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        if isinstance(obj, PurePath) and attr not in self.PATH_ATTRIBUTES:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+class LayoutLoader(jinja2.FileSystemLoader):
+    """The layout's folders, most specific first. A template name leading out of them (``..``,
+    an absolute path) or a template that is a link to a file elsewhere is refused."""
+
+    def get_source(self, environment, template: str):
+        pieces = template.replace("\\", "/").split("/")
+        if template.startswith(("/", "\\")) or ".." in pieces:
+            raise SecurityError(f"template '{template}' is outside the layout; a template may "
+                                "include, import or extend only the layout's own templates.")
+        for folder in map(Path, self.searchpath):
+            if (folder / template).is_file():
+                if not (folder / template).resolve().is_relative_to(folder.resolve()):
+                    raise SecurityError(f"template '{template}' is a link to a file outside the "
+                                        "layout; copy the file into the layout folder.")
+                break
+        return super().get_source(environment, template)
 
 
 LAYOUT_FIELDS = {"extends": lambda value: str(value), "print": ("mapping", PRINT_FIELDS, ())}

@@ -32,11 +32,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .build import build
-from .diagnostics import LOGGER, SourceError, display_path
-from .cache import BUILTIN_LAYOUTS as BUILTIN
+from .diagnostics import LOGGER, SourceError, display_path, stopped
+from .paths import BUILTIN_LAYOUTS as BUILTIN, DEFAULT_SOURCE
 
 HOST = "127.0.0.1"  # never another interface: the proof is for the designer's own browser
-REPOSITORY = Path(__file__).resolve().parent.parent  # the sample: publish.py's default source
 PAGE_HEIGHT = 700  # pixels of a rendered page
 POLL_MS = 500  # how often the page asks for the build status
 RENDER_TIMEOUT = 60.0  # seconds a request waits for its page to be rendered
@@ -54,9 +53,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                     "the layouts and rebuild on every change. The pages of the screen PDF, the "
                     "build status, warnings and errors are shown at http://127.0.0.1:PORT/, "
                     "which follows each rebuild by itself. Ctrl-C stops.")
-    command.add_argument("--source", type=Path, default=REPOSITORY, metavar="DIR",
+    command.add_argument("--source", type=Path, default=DEFAULT_SOURCE, metavar="DIR",
                          help="publication folder holding manuscript/ and images/ "
-                              "(default: the repository root, i.e. the sample)")
+                              "(default: the sample in a checkout of Pressroom, else the "
+                              "current folder)")
     command.add_argument("--out", type=Path, default=None, metavar="DIR",
                          help="where outputs go (default: output/ in the source folder)")
     command.add_argument("--port", type=int, default=8000, metavar="N",
@@ -314,9 +314,14 @@ def run(args: argparse.Namespace) -> int:
     """``publish.py serve``: build, serve, rebuild on changes until Ctrl-C or SIGTERM."""
     import multiprocessing
 
+    from .cli import publication_folder
     from .interrupt import interruptible
 
     source = args.source.resolve()
+    try:
+        publication_folder(source)  # not a folder to watch (e.g. the default, installed)
+    except SourceError as error:
+        return stopped(error, "")
     out = (args.out or source / "output").resolve()
     targets = (args.target,)
     renderer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),

@@ -21,12 +21,15 @@ import tempfile
 from pathlib import Path
 from string import Template
 
-from ..cache import BUILTIN_LAYOUTS as BUILTIN
 from ..diagnostics import EXIT_OK, LOGGER, SourceError, display_path, fail, stopped
 from ..interrupt import interruptible
+from ..paths import BUILTIN_LAYOUTS as BUILTIN, COMMAND, SCAFFOLD_TEMPLATE as TEMPLATE
 
-TEMPLATE = Path(__file__).resolve().parent / "template"
 LAYOUTS = ("brochure", "book")
+#: How the README's build commands are given: from a checkout of Pressroom, or installed.
+_COMMANDS = {"publish.py": {"where": "From the Pressroom folder",
+                            "command": ".venv/bin/python publish.py"},
+             "publish": {"where": "From the folder where `new` was run", "command": "publish"}}
 FONTS = BUILTIN / "brochure" / "fonts"
 #: The placeholder pictures: size in pixels (over 300 ppi across an A4 cover with its bleed,
 #: 216 mm, and across the brochure's text) and the gradient's colours, top left to bottom right.
@@ -60,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return stopped(error, "interrupted; nothing was made")
     LOGGER.info("made %s (%s layout): manuscript/, images/ and README.md",
                 display_path(args.folder), args.layout)
-    LOGGER.info("next: publish.py build --source %s", shlex.quote(display_path(args.folder)))
+    LOGGER.info("next: %s build --source %s", COMMAND, shlex.quote(display_path(args.folder)))
     return EXIT_OK
 
 
@@ -126,7 +129,8 @@ def write_publication(folder: Path, layout: str, title: str, source: str) -> Non
     _fill(TEMPLATE / "settings" / f"{layout}.yaml", folder / "manuscript" / "publication.yaml",
           settings)
     _fill(TEMPLATE / "README.md", folder / "README.md",
-          {"title": title, "layout": layout, "slug": slug, "source": shlex.quote(source)})
+          {"title": title, "layout": layout, "slug": slug, "source": shlex.quote(source),
+           "program": COMMAND, **_COMMANDS[COMMAND]})
     (folder / "images").mkdir()
     for name, (size, colours) in IMAGES.items():
         placeholder(size, colours, f"images/{name}").save(

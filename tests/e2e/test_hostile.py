@@ -429,3 +429,111 @@ def test_hostile_raw_html_is_sanitised_in_every_output(pub):
                      "01-x.md:32: raw HTML <a> removed (its text kept)",
                      "01-x.md:38: raw HTML <script> removed with its content"):
         assert any(expected in warning for warning in warnings), (expected, warnings)
+
+
+# ---------- Templates that try to run code or read files ----------
+
+#: Each line, put into a layout template, would run ``touch {marker}`` (or print ``id``'s
+#: ``uid=...``) if templates could reach Python's internals; the sandbox refuses every one.
+TEMPLATE_ATTACKS = {
+    "cycler-popen": '{{ cycler.__init__.__globals__.os.popen("id; touch {marker}").read() }}',
+    "subclasses": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "subclasses-popen": "{% for c in ''.__class__.__mro__[1].__subclasses__() %}"
+                        "{% if c.__name__ == 'Popen' %}{{ c('id; touch {marker}', shell=True) }}"
+                        "{% endif %}{% endfor %}",
+    "template-context": "{{ self._TemplateReference__context.cycler.__init__.__globals__.os"
+                        ".popen('id; touch {marker}').read() }}",
+    "config": "{{ config.__class__.__init__.__globals__['os'].popen('touch {marker}').read() }}",
+    "lipsum-globals": "{{ lipsum.__globals__['os'].popen('id; touch {marker}').read() }}",
+    "joiner-globals": "{{ joiner.__init__.__globals__.os.system('touch {marker}') }}",
+    "attr-filter": "{{ ''|attr('__class__') }}",
+    "method-self": "{{ body.__self__ }}",
+    "format-string": "{{ '{0.__class__.__init__.__globals__}'.format(cycler) }}",
+    "path-methods": "{{ publication.root.joinpath('{marker_name}').touch() }}",
+    "path-read": "{{ publication.root.parent.joinpath('secret.txt').read_text() }}",
+    "change-a-list": "{{ sections.clear() }}",
+}
+#: Attacks refused as undefined names (there is no ``config``; the EPUB's ``body`` is text).
+UNDEFINED = {"config", "method-self"}
+#: Where the attack is put: the screen PDF's template and an EPUB template.
+TEMPLATES = {"print.html": ("pdf", 'data-title="'), "epub/section.xhtml": ("epub", "<body>")}
+
+
+def hostile_template(source: Path, template: str, line: str) -> Path:
+    """The source's own ``layouts/brochure/<template>``: the built-in one with ``line`` after
+    its ``<body>`` line."""
+    path = source / "layouts" / "brochure" / template
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = (BUILTIN / "brochure" / template).read_text(encoding="utf-8").splitlines(True)
+    at = next(number for number, text in enumerate(lines, 1) if TEMPLATES[template][1] in text)
+    path.write_text("".join(lines[:at] + [f"<p>{line}</p>\n"] + lines[at:]), encoding="utf-8")
+    return path
+
+
+def outputs_text(folder: Path) -> str:
+    """Every output file's bytes, and the text of every PDF, as one string to search."""
+    parts = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_file():
+            parts.append(path.read_bytes().decode("latin-1"))
+            if path.suffix == ".pdf":
+                parts.append(pdf_text(path))
+            if path.suffix == ".epub":
+                with zipfile.ZipFile(path) as epub:
+                    parts += [epub.read(name).decode("latin-1") for name in epub.namelist()]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("attack", TEMPLATE_ATTACKS)
+def test_a_template_cannot_run_code_nor_reach_python(pub, tmp_path, template, attack):
+    section(pub, "Boats come in at dawn.\n")
+    marker = tmp_path / "exploited"
+    (pub.parent / "secret.txt").write_text("uid=SECRET", encoding="utf-8")
+    line = (TEMPLATE_ATTACKS[attack].replace("{marker}", str(marker))
+            .replace("{marker_name}", "../exploited"))
+    path = hostile_template(pub, template, line)
+    number = path.read_text(encoding="utf-8").splitlines().index(f"<p>{line}</p>") + 1
+    target = TEMPLATES[template][0]
+    with opened_files() as opened:
+        code, lines = run(pub, target=target)
+    assert code == 2, lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: layouts/brochure/{template}:{number}: template error: ")
+    assert "not allowed: access to " in lines[0] or attack in UNDEFINED, lines
+    assert not marker.exists() and not (pub / "exploited").exists()
+    assert "uid=" not in lines[0]
+    assert "uid=" not in outputs_text(pub / "output")
+    assert read_any(opened, {pub.parent / "secret.txt"}) == []
+
+
+OUTSIDE_TEMPLATES = {
+    "include-climb": "{% include '../../../../../../../../etc/passwd' %}",
+    "include-absolute": "{% include '/etc/passwd' %}",
+    "include-link": "{% include 'fonts/passwd.html' %}",
+    "import-climb": "{% from '../../../../../../../etc/passwd' import x %}",
+    "extends-climb": "{% extends '../../../../../../../../etc/passwd' %}",
+}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("attack", OUTSIDE_TEMPLATES)
+def test_a_template_cannot_include_a_file_outside_the_layouts(pub, template, attack):
+    section(pub, "Boats come in at dawn.\n")
+    line = OUTSIDE_TEMPLATES[attack]
+    path = hostile_template(pub, template, line)
+    fonts = pub / "layouts" / "brochure" / "fonts"
+    fonts.mkdir(exist_ok=True)
+    (fonts / "passwd.html").symlink_to("/etc/passwd")
+    number = path.read_text(encoding="utf-8").splitlines().index(f"<p>{line}</p>") + 1
+    with opened_files() as opened:
+        code, lines = run(pub, target=TEMPLATES[template][0])
+    assert code == 2, lines
+    name = line.split("'")[1]
+    why = "is a link to a file outside the layout" if attack == "include-link" else \
+        "is outside the layout"
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: layouts/brochure/{template}:{number}: template error: "
+                               f"not allowed: template '{name}' {why}"), lines
+    assert read_any(opened, {Path("/etc/passwd")}) == []
+    assert "root:" not in outputs_text(pub / "output")
