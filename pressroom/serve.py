@@ -3,7 +3,8 @@
 The publication is built once, then again whenever a file of its manuscript, images or layouts
 changes. A small web server on 127.0.0.1 shows the last build's status, warnings and errors,
 and the pages of the screen PDF as reader spreads; the page polls ``/status.json`` and swaps in
-the new build by itself. A failed build keeps the last good pages on screen.
+the new build by itself. A failed build keeps the last good pages on screen. With
+``--target web`` (or ``all``), the web edition is served under ``/web/`` too.
 
 Pages are rendered to PNG on first request, once per build, by a separate process: PDFium is
 not thread-safe, and the build renders its proof sheet with it in this process. Each good
@@ -34,12 +35,15 @@ from urllib.parse import urlsplit
 from .build import build
 from .diagnostics import LOGGER, SourceError, display_path, stopped
 from .paths import BUILTIN_LAYOUTS as BUILTIN, DEFAULT_SOURCE
+from .targets import REGISTRY
 
 HOST = "127.0.0.1"  # never another interface: the proof is for the designer's own browser
 PAGE_HEIGHT = 700  # pixels of a rendered page
 POLL_MS = 500  # how often the page asks for the build status
 RENDER_TIMEOUT = 60.0  # seconds a request waits for its page to be rendered
 PAGE_URL = re.compile(r"/pages/(0|[1-9][0-9]{0,8})/(0|[1-9][0-9]{0,8})\.png")
+#: A file of the web edition (OUT/web/), as the server answers for it under /web/.
+WEB_URL = re.compile(r"/web/((?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*)?")
 #: Files that never cause a rebuild, besides watchfiles' defaults (editor swap and backup files):
 #: hidden files (editor locks, atomic-save temporaries) and vim's write test "4913".
 IGNORED_NAMES = (r"^\.", r"^4913$", r"\.te?mp$")
@@ -61,9 +65,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                          help="where outputs go (default: output/ in the source folder)")
     command.add_argument("--port", type=int, default=8000, metavar="N",
                          help="the port on 127.0.0.1 to serve on (default 8000; 0: any free port)")
-    command.add_argument("--target", choices=("pdf", "all"), default="pdf",
-                         help="what each rebuild makes: pdf, the screen PDF (default), or all "
-                              "outputs")
+    command.add_argument("--target", choices=(*REGISTRY, "all"), default="pdf",
+                         help="what each rebuild makes besides the screen PDF whose pages are "
+                              "shown (default: pdf alone): one of the build's targets, or all; "
+                              "the web edition (web) is served at /web/")
     command.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
 
@@ -194,6 +199,20 @@ class Proof:
         except Exception:  # noqa: BLE001 - cancelled, or its build replaced meanwhile: a 404
             return None
 
+    def web(self, name: str) -> tuple[bytes, str] | None:
+        """A file of the last web edition built (``OUT/web/``): its bytes and media type; None
+        when there is none, or ``name`` leads anywhere else."""
+        import mimetypes
+
+        folder = (self.out / "web").resolve()
+        path = (folder / (name or "index.html")).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            return None
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind.endswith(("+xml", "/javascript")):
+            kind += "; charset=utf-8"
+        return path.read_bytes(), kind
+
     def html(self) -> str:
         """The proof page."""
         with self.lock:
@@ -204,7 +223,7 @@ class Proof:
             title=pages.title if pages else self.source.name, last=last, pages=pages,
             building=building, rows=spreads(len(pages.pages)) if pages else [],
             column=max((page.width for page in pages.pages), default=0) if pages else 0,
-            poll_ms=POLL_MS)
+            poll_ms=POLL_MS, web=(self.out / "web" / "index.html").is_file())
 
 
 def read_pages(pdf: Path, height: int) -> tuple[str, tuple[Page, ...]]:
@@ -266,7 +285,8 @@ class ProofServer(ThreadingHTTPServer):
 
 
 class ProofRequest(BaseHTTPRequestHandler):
-    """GET of ``/``, ``/status.json`` and ``/pages/<build>/<index>.png``; anything else is 404."""
+    """GET of ``/``, ``/status.json``, ``/pages/<build>/<index>.png`` and the web edition's
+    files under ``/web/``; anything else is 404."""
 
     server: ProofServer
 
@@ -281,6 +301,8 @@ class ProofRequest(BaseHTTPRequestHandler):
         elif (match := PAGE_URL.fullmatch(path)) and \
                 (png := proof.png(int(match[1]), int(match[2]))) is not None:
             self._send(200, "image/png", png)
+        elif (match := WEB_URL.fullmatch(path)) and (found := proof.web(match[1])) is not None:
+            self._send(200, found[1], found[0])
         else:
             self._send(404, "text/plain; charset=utf-8", b"not found\n")
 
@@ -323,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
     except SourceError as error:
         return stopped(error, "")
     out = (args.out or source / "output").resolve()
-    targets = (args.target,)
+    targets = (args.target, "pdf")
     renderer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_ignore_stop_signals)
     proof = Proof(source, out, targets, renderer)
@@ -446,6 +468,7 @@ h1 { margin: 0; font-size: 1.15rem; font-weight: 600; }
 .text { position: absolute; top: 0; left: 0; width: 1px; height: 1px; overflow: hidden;
         clip-path: inset(50%); white-space: nowrap; }
 .empty { padding: 48px 24px; text-align: center; color: #e4e4e4; }
+.status a { color: inherit; }
 </style>
 </head>
 <body>
@@ -457,7 +480,8 @@ h1 { margin: 0; font-size: 1.15rem; font-weight: 600; }
  {{ "%.1f"|format(last.seconds) }} s · <strong class="{{ 'ok' if last.ok else 'failed' }}">
 {{- "ok" if last.ok else "failed" }}</strong>
 {%- else %}First build running{% endif -%}
-<span class="building-note">rebuilding…</span><span class="offline-note">server stopped</span></p>
+<span class="building-note">rebuilding…</span><span class="offline-note">server stopped</span>
+{%- if web %} · <a href="/web/">the web edition</a>{% endif %}</p>
 </header>
 {% if last and last.errors %}
 <section class="messages errors">
