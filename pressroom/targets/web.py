@@ -45,6 +45,8 @@ WIDTHS = (640, 1280)
 #: The column the images are shown in (web.css: main's max-width less nothing, figures at
 #: 100 % of it; the body's padding on narrow screens).
 SIZES = "(min-width: 46rem) 42rem, calc(100vw - 2.5rem)"
+#: The cover: as wide as the window on a phone, at most 60rem (web.css: .cover-picture).
+COVER_SIZES = "(max-width: 30rem) 100vw, (min-width: 62.5rem) 60rem, calc(100vw - 2.5rem)"
 #: The most an image inside a line of text is shown (web.css: ``max-height`` of such images).
 INLINE_SIZE = "2em"
 #: What may stand in a url() of web.css: a relative path inside the layout.
@@ -64,13 +66,14 @@ class WebImage:
     height: int
     srcset: tuple[tuple[str, int], ...]  # (href, pixel width), smallest first; () for one size
 
-    def attributes(self, inline: bool = False, lazy: bool = True) -> dict[str, str]:
+    def attributes(self, inline: bool = False, lazy: bool = True,
+                   sizes: str | None = None) -> dict[str, str]:
         """``<img>`` attributes besides src and alt: an inline image is shown at most
         INLINE_SIZE high (web.css), a figure or the cover in the column (SIZES)."""
         attrs = {"width": str(self.width), "height": str(self.height)}
         if len(self.srcset) > 1:
             attrs["srcset"] = ", ".join(f"{href} {width}w" for href, width in self.srcset)
-            attrs["sizes"] = INLINE_SIZE if inline else SIZES
+            attrs["sizes"] = sizes or (INLINE_SIZE if inline else SIZES)
         if lazy:
             attrs["loading"] = "lazy"
         attrs["decoding"] = "async"
@@ -122,7 +125,7 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
     if publication.cover is not None:
         web_cover = web_images[publication.cover.path]
         cover = dict(src=web_cover.href, alt=publication.cover_alt,
-                     attributes=_attributes(web_cover.attributes(lazy=False)))
+                     attributes=_attributes(web_cover.attributes(lazy=False, sizes=COVER_SIZES)))
     sections = publication.sections
     context = dict(publication=publication, settings=settings, sections=sections,
                    lang=settings.language, dir=direction(settings), stylesheet=STYLESHEET,
