@@ -51,8 +51,9 @@ COVER_SIZES = "(max-width: 30rem) 100vw, (min-width: 62.5rem) 60rem, calc(100vw 
 INLINE_SIZE = "2em"
 #: What may stand in a url() of web.css: a relative path inside the layout.
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""")
-#: Version of the resized copies: bump to remake them.
+#: Versions of the resized copies and the WOFF2 fonts in the cache: bump to remake them.
 RESIZE_VERSION = 1
+WOFF2_VERSION = 1
 #: Right-to-left scripts, for ``dir`` when the settings give a language but no direction.
 _RTL = re.compile(r"^(ar|arc|ckb|dv|fa|he|iw|ks|ku-Arab|pa-Arab|ps|sd|ug|ur|yi)(-|$)", re.I)
 
@@ -116,9 +117,19 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
 
     css = layout.path(STYLESHEET)
     css_text = css.read_text(encoding="utf-8")
+    renamed = {}
     for relative in _stylesheet_files(css_text, css):
-        files[relative] = layout.path(relative).read_bytes()
-    files[STYLESHEET] = css_text.encode("utf-8")
+        if relative.lower().endswith((".ttf", ".otf")):  # served as WOFF2: a third of the bytes
+            renamed[relative] = posixpath.splitext(relative)[0] + ".woff2"
+            font = layout.path(relative)
+            files[renamed[relative]] = _woff2(font, cache)
+            for licence in sorted(font.parent.glob("LICENSE-*.txt")):  # the font's licence with it
+                if font.stem.startswith(licence.stem[len("LICENSE-"):]):
+                    files[posixpath.join(posixpath.dirname(relative), licence.name)] = \
+                        licence.read_bytes()
+        else:
+            files[relative] = layout.path(relative).read_bytes()
+    files[STYLESHEET] = _renamed_urls(css_text, renamed).encode("utf-8")
 
     settings = publication.settings
     cover = None
@@ -235,6 +246,39 @@ def _stylesheet_files(css: str, path: Path) -> list[str]:
         if str(clean) not in found:
             found.append(str(clean))
     return found
+
+
+def _woff2(font: Path, cache: Path) -> bytes:
+    """A TrueType or OpenType font as WOFF2 (the same glyphs), kept in ``cache`` by content."""
+    data = font.read_bytes()
+    key = hashlib.sha256(data + f":woff2:{WOFF2_VERSION}".encode()).hexdigest()[:24]
+    kept = cache / f"web-{key}.woff2"
+    if kept.is_file():
+        return kept.read_bytes()
+    from fontTools.ttLib import TTFont
+
+    with TTFont(io.BytesIO(data), recalcTimestamp=False) as ttfont:  # no build time inside
+        ttfont.flavor = "woff2"
+        out = io.BytesIO()
+        ttfont.save(out, reorderTables=True)
+    with atomic_output(kept) as tmp:
+        tmp.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def _renamed_urls(css: str, renamed: dict[str, str]) -> str:
+    """The stylesheet with each ``url(old)`` (and the ``format()`` after it) naming the WOFF2."""
+    if not renamed:
+        return css
+
+    def swap(match: re.Match) -> str:
+        url = next(group for group in match.groups()[:3] if group is not None).strip()
+        if url not in renamed:
+            return match.group(0)
+        return f'url("{renamed[url]}")' + (' format("woff2")' if match.group(4) else "")
+
+    return re.sub(_CSS_URL.pattern + r"""(\s*format\(\s*["']?(?:truetype|opentype)["']?\s*\))?""",
+                  swap, css)
 
 
 def _credits(publication: Publication) -> list[tuple[str, list[int]]]:

@@ -50,15 +50,19 @@ def _build(source: Path, folder: Path, cache: Path, layout=None) -> Edition:
 
 
 @pytest.fixture(scope="module")
-def sample_web(tmp_path_factory):
-    root = tmp_path_factory.mktemp("web-sample")
-    return _build(REPOSITORY, root / "web", root / "cache")
+def cache(tmp_path_factory) -> Path:
+    """One cache of image variants and fonts for the module's builds (the first is cold)."""
+    return tmp_path_factory.mktemp("web-cache")
 
 
 @pytest.fixture(scope="module")
-def features_web(tmp_path_factory):
-    root = tmp_path_factory.mktemp("web-features")
-    return _build(PUBLICATIONS / "features", root / "web", root / "cache")
+def sample_web(tmp_path_factory, cache):
+    return _build(REPOSITORY, tmp_path_factory.mktemp("web-sample") / "web", cache)
+
+
+@pytest.fixture(scope="module")
+def features_web(tmp_path_factory, cache):
+    return _build(PUBLICATIONS / "features", tmp_path_factory.mktemp("web-features") / "web", cache)
 
 
 @pytest.fixture(params=["sample", "features"])
@@ -250,27 +254,30 @@ def test_nothing_points_to_another_host(edition):
     for url in found:
         assert not urlsplit(url).scheme and not url.startswith("//"), url
         assert (edition.folder / url).is_file(), url
+        if url.endswith(".woff2"):  # the layout's fonts as WOFF2, with their licences
+            assert (edition.folder / url).read_bytes()[:4] == b"wOF2"
+    assert (edition.folder / "fonts" / "LICENSE-CharisSIL.txt").is_file()
     assert "@import" not in css
 
 
 # --- layouts ---
 
-def test_the_book_layout_inherits_the_web_templates(tmp_path):
+def test_the_book_layout_inherits_the_web_templates(tmp_path, cache):
     publication, _ = load_publication(PUBLICATIONS / "features")
     layout = find_layout("book", PUBLICATIONS / "features")
-    write_web(publication, layout, tmp_path / "web", tmp_path / "cache")
+    write_web(publication, layout, tmp_path / "web", cache)
     assert (tmp_path / "web" / "index.html").is_file()
     assert layout.path("web.html").parent.name == "brochure"
 
 
-def test_a_source_may_override_web_html(tmp_path):
+def test_a_source_may_override_web_html(tmp_path, cache):
     source = tmp_path / "source"
     shutil.copytree(PUBLICATIONS / "features", source)
     (source / "layouts" / "brochure").mkdir(parents=True)
     (source / "layouts" / "brochure" / "web.html").write_text(
         '<!DOCTYPE html>\n<html lang="{{ lang }}"><title>{{ settings.title }}</title>'
         "<p>Our own {{ page }} page</p>{{ body }}</html>\n", encoding="utf-8")
-    edition = _build(source, tmp_path / "web", tmp_path / "cache")
+    edition = _build(source, tmp_path / "web", cache)
     assert "Our own index page" in (edition.folder / "index.html").read_text(encoding="utf-8")
     assert "Our own section page" in (edition.folder / "harbour.html").read_text(encoding="utf-8")
 
@@ -278,6 +285,7 @@ def test_a_source_may_override_web_html(tmp_path):
 # --- writing ---
 
 def test_the_same_source_gives_the_same_bytes(features_web, tmp_path):
+    """Built again with an empty cache: images and fonts made anew, the same bytes."""
     again = _build(PUBLICATIONS / "features", tmp_path / "web", tmp_path / "cache")
     first = {path.relative_to(features_web.folder): path.read_bytes()
              for path in features_web.outputs}
@@ -285,8 +293,8 @@ def test_the_same_source_gives_the_same_bytes(features_web, tmp_path):
     assert first == second
 
 
-def test_a_failed_build_leaves_the_previous_edition_intact(tmp_path, monkeypatch):
-    edition = _build(PUBLICATIONS / "features", tmp_path / "web", tmp_path / "cache")
+def test_a_failed_build_leaves_the_previous_edition_intact(tmp_path, monkeypatch, cache):
+    edition = _build(PUBLICATIONS / "features", tmp_path / "web", cache)
     before = {path: path.read_bytes() for path in edition.folder.rglob("*")
               if path.is_file()}
     real = web.staged_outputs
@@ -313,19 +321,20 @@ def test_a_failed_build_leaves_the_previous_edition_intact(tmp_path, monkeypatch
     publication, layout = load_publication(PUBLICATIONS / "features")
     publication.sections[1].title = "A New Title"
     with pytest.raises(Broken):
-        write_web(publication, layout, edition.folder, tmp_path / "cache")
+        write_web(publication, layout, edition.folder, cache)
     after = {path: path.read_bytes() for path in edition.folder.rglob("*") if path.is_file()}
     assert after == before  # no file changed, none left half-written
 
 
-def test_files_an_edition_no_longer_has_are_removed_after_the_new_ones_are_in_place(tmp_path):
-    edition = _build(PUBLICATIONS / "features", tmp_path / "web", tmp_path / "cache")
+def test_files_an_edition_no_longer_has_are_removed_after_the_new_ones_are_in_place(tmp_path,
+                                                                                   cache):
+    edition = _build(PUBLICATIONS / "features", tmp_path / "web", cache)
     (edition.folder / "notes-of-my-own.txt").write_text("kept", encoding="utf-8")
     publication, layout = load_publication(PUBLICATIONS / "features")
     catch = next(s for s in publication.sections if s.id == "catch")
     publication = dataclasses.replace(
         publication, sections=[s for s in publication.sections if s is not catch])
-    outputs, _ = write_web(publication, layout, edition.folder, tmp_path / "cache")
+    outputs, _ = write_web(publication, layout, edition.folder, cache)
     assert not (edition.folder / "catch.html").exists()
     assert not (edition.folder / "images" / "chart.png").exists()  # only 'catch' showed it
     assert (edition.folder / "images" / "harbour.jpg").exists()
