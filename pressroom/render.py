@@ -1,8 +1,9 @@
 """Section bodies as HTML for one medium.
 
-The same tokens become print HTML (footnotes float to the page foot, images by file URL)
-or EPUB XHTML (EPUB noteref/footnote pairs, images inside the package). Layout templates
-receive the result; they own everything around it.
+The same tokens become print HTML (footnotes float to the page foot, images by file URL),
+EPUB XHTML (EPUB noteref/footnote pairs, images inside the package) or web HTML (notes listed
+at the end of the section's page, linked both ways; images with their pixel sizes and smaller
+copies). Layout templates receive the result; they own everything around it.
 """
 
 from __future__ import annotations
@@ -62,11 +63,15 @@ def pagebreak(page: int) -> str:
 class Medium:
     """How a target wants references written."""
 
-    name: str  # "print" or "epub"
+    name: str  # "print", "epub" or "web"
     image_url: Callable[[Image], str]
     section_url: Callable[[Section], str]  # where a link to a whole section points
     anchor_url: Callable[[Section, str], str]  # where a link to #anchor in a section points
     block_ids: bool = False  # write data-block="<section>/<n>" on top-level blocks (pagination)
+    #: The ``<img>`` attributes of an image besides src and alt (width and height of the file
+    #: written, srcset, sizes...), given the image and whether it stands inline in the text
+    #: (else it is a figure); None: the source image's width and height on figures.
+    image_attributes: Callable[[Image, bool], dict[str, str]] | None = None
 
 
 class BodyRenderer(RendererHTML):
@@ -104,11 +109,14 @@ class BodyRenderer(RendererHTML):
 
     def section_body(self, section: Section) -> Markup:
         self.section = section
-        options = OptionsDict({"xhtmlOut": True, "breaks": False, "langPrefix": "language-",
+        # void elements closed XML-style (``<br />``) but on the web, where it means nothing
+        options = OptionsDict({"xhtmlOut": self.medium.name != "web", "breaks": False, "langPrefix": "language-",
                                "highlight": None})
         html = self._render_blocks(section, options)
         if self.medium.name == "epub" and section.footnotes:
             html += self._epub_footnotes(section, options)
+        elif self.medium.name == "web" and section.footnotes:
+            html += self._web_footnotes(section, options)
         if self._placed:
             pages = iter(self._placed)
             html = re.sub(MARK, lambda _: pagebreak(next(pages)), html)
@@ -279,19 +287,27 @@ class BodyRenderer(RendererHTML):
         caption = (f'<figcaption><span class="caption">{escape(_plain(figure.caption))}</span>'
                    f"{credit}</figcaption>") if figure.caption or credit else ""
         block = _block_attribute(tokens[idx])
+        sizes = (self.medium.image_attributes(figure.image, False) if self.medium.image_attributes
+                 else {"width": str(figure.image.width), "height": str(figure.image.height)})
+        attrs = "".join(f' {escape(key)}="{escape(value)}"' for key, value in sizes.items())
         return (f'<figure id="{escape(figure.id)}" class="{escape(classes)}"{block}>'
                 f'<img src="{escape(self.medium.image_url(figure.image))}" '
-                f'alt="{escape(_plain(figure.alt))}" width="{figure.image.width}" '
-                f'height="{figure.image.height}" />{caption}</figure>\n')
+                f'alt="{escape(_plain(figure.alt))}"{attrs}{self._void_end}>{caption}</figure>\n')
 
     def image(self, tokens: list[Token], idx: int, options, env) -> str:
         token = tokens[idx]
         image: Image | None = token.meta.get("image")
         src = self.medium.image_url(image) if image else ""
-        attrs = "".join(f' {escape(k)}="{escape(v)}"'
-                        for k, v in self._safe_attributes(token).items() if k not in ("src", "alt"))
+        given = {k: v for k, v in self._safe_attributes(token).items() if k not in ("src", "alt")}
+        if image and self.medium.image_attributes:
+            given = {**self.medium.image_attributes(image, True), **given}
+        attrs = "".join(f' {escape(k)}="{escape(v)}"' for k, v in given.items())
         return (f'<img src="{escape(src)}" alt="{escape(_plain(_alt_text(token.children)))}"'
-                f"{attrs} />")
+                f"{attrs}{self._void_end}>")
+
+    @property
+    def _void_end(self) -> str:
+        return "" if self.medium.name == "web" else " /"
 
     # --- pull quotes: {.pull} above a blockquote ---
 
@@ -326,7 +342,8 @@ class BodyRenderer(RendererHTML):
             return f'<span class="footnote" id="{note.id}">{body.strip()}</span>'
         ref_id = f"{note.id}-ref" + ("" if first else f"-{tokens[idx].meta['subId']}")
         marks = MARK * self._split(str(note.number)).count(MARK)  # the number is text in print
-        return (f'{marks}<a class="noteref" epub:type="noteref" role="doc-noteref" id="{ref_id}" '
+        epub_type = ' epub:type="noteref"' if self.medium.name == "epub" else ""
+        return (f'{marks}<a class="noteref"{epub_type} role="doc-noteref" id="{ref_id}" '
                 f'href="#{note.id}">{note.number}</a>')
 
     def paragraph_open(self, tokens, idx, options, env) -> str:
@@ -350,6 +367,22 @@ class BodyRenderer(RendererHTML):
                          f'id="{note.id}"><span class="footnote-number">{note.number}.</span> '
                          f"{body.strip()}{back}</aside>\n")
         return "".join(notes)
+
+    def _web_footnotes(self, section: Section, options) -> str:
+        """The section's notes as a numbered list after its text, each with a link back to
+        where it is called (HTML has no EPUB footnotes: no ``epub:type``)."""
+        notes = []
+        for note in sorted(section.footnotes.values(), key=lambda n: n.number):
+            self._line = None
+            body = self.render(note.tokens, options, {}).strip()
+            back = (f' <a class="noteback" href="#{note.id}-ref" role="doc-backlink" '
+                    f'aria-label="Back to the text of note {note.number}">\u21a9\ufe0e</a>')
+            # inside the note's last paragraph, not on a line of its own
+            body = body[:-4] + back + "</p>" if body.endswith("</p>") else body + back
+            notes.append(f'<li id="{note.id}" value="{note.number}">{body}</li>\n')
+        return (f'<section class="footnotes" aria-labelledby="{section.id}-notes">\n'
+                f'<h2 class="footnotes-title" id="{section.id}-notes">Notes</h2>\n'
+                f'<ol>\n{"".join(notes)}</ol>\n</section>\n')
 
     # --- links between sections ---
 
