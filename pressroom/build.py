@@ -89,7 +89,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
                 built = separate[target.name].result() if target.name in separate \
                     else target.build(job)
             state.record(target.name, stamp, key, built.outputs, common + built.warnings,
-                         built.errors)
+                         built.errors, kept=built.kept)
             report.rebuilt.append(target.name)
         checkpoint("targets written")
     finally:
@@ -115,8 +115,7 @@ def _reported(state: BuildState, publication, targets: tuple[Target, ...],
     report = report or BuildReport(publication)
     for target in targets:
         record = state.targets[target.name]
-        report.outputs += [path for path in state.outputs(target.name)
-                           if path.parent.name != ".cache"]
+        report.outputs += state.outputs(target.name)
         report.warnings += record.warnings
         report.preflight_errors += record.preflight_errors
         report.pages.update({state.out / name: pages for name, pages in record.pages.items()})

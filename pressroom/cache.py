@@ -26,7 +26,7 @@ from .paths import BUILTIN_LAYOUTS, PACKAGE
 
 CACHE = Path(".cache")
 STATE = CACHE / "build.json"
-FORMAT = 1  # the state file's format; a state of another format is ignored
+FORMAT = 2  # the state file's format; a state of another format is ignored
 CODE = PACKAGE  # the pressroom package
 
 
@@ -41,6 +41,7 @@ class TargetRecord:
     warnings: list[str] = field(default_factory=list)
     preflight_errors: list[str] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)  # page count of each PDF output
+    kept: dict[str, list[int]] = field(default_factory=dict)  # other files, not reported
 
 
 class BuildState:
@@ -67,11 +68,13 @@ class BuildState:
                 (key is not None and record.key != key):
             return False
         return all(_signature(self.out / name) == signature
-                   for name, signature in record.outputs.items())
+                   for name, signature in {**record.outputs, **record.kept}.items())
 
     def record(self, target: str, stamp: str, key: str, outputs: list[Path],
-               warnings: list[str], preflight_errors: list[str] = ()) -> None:
-        """Note that ``target`` was built from ``stamp`` and ``key`` into ``outputs``."""
+               warnings: list[str], preflight_errors: list[str] = (),
+               kept: list[Path] = ()) -> None:
+        """Note that ``target`` was built from ``stamp`` and ``key`` into ``outputs`` (and
+        ``kept``: files it wrote that the report does not list)."""
         import pikepdf
 
         pages = {}
@@ -82,7 +85,8 @@ class BuildState:
         self.targets[target] = TargetRecord(
             stamp, key, {path.relative_to(self.out).as_posix(): _signature(path)
                          for path in outputs},
-            list(warnings), list(preflight_errors), pages)
+            list(warnings), list(preflight_errors), pages,
+            {path.relative_to(self.out).as_posix(): _signature(path) for path in kept})
 
     def outputs(self, target: str) -> list[Path]:
         return [self.out / name for name in self.targets[target].outputs]

@@ -17,13 +17,15 @@ from pathlib import Path
 
 @dataclass
 class Built:
-    """What building a target gave: the files it wrote (outputs, and files of its own in the
-    cache the build state keeps an eye on), the warnings and the errors (press files a printer
+    """What building a target gave: the files it wrote (``outputs``, which the report lists,
+    and ``kept``, which it does not: an edition's other files, files of its own in the cache;
+    the build state keeps an eye on both), the warnings and the errors (press files a printer
     would refuse; the build still writes them, and exits with 1)."""
 
     outputs: list[Path]
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +84,8 @@ REGISTRY: dict[str, Target] = {target.name: target for target in (
     Target("proof", "the screen PDF's proof sheet (every page as spreads in one PNG)",
            "proof sheet", needs=("pdf",), key_of="pdf"),
     Target("epub", "the e-book", "EPUB", reads=("epub.css", "epub/")),
+    Target("web", "the web edition in OUT/web/ (a page per section, for phones and desktops)",
+           "web edition", reads=("web.html", "web.css")),
     Target("press", "PDF/X press files, imposed sheets, preflight report and job ticket in "
            "OUT/press/", "press files", reads=("press.css", "profiles/"), separate=True),
 )}

@@ -54,7 +54,7 @@ def build(job: Job) -> Built:
     finally:
         if writer:
             writer.stop()
-    return Built([path, job.out / STARTS], warnings)
+    return Built([path], warnings, kept=[job.out / STARTS])
 
 
 def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,

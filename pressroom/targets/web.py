@@ -26,12 +26,14 @@ from pathlib import Path, PurePosixPath
 from markupsafe import Markup
 
 from .. import images
+from ..atomic import atomic_output, staged_outputs
 from ..colour import srgb_icc
 from ..diagnostics import Problem, SourceError
+from ..interrupt import checkpoint, uninterruptible
 from ..layouts import Layout
 from ..model import Image, Publication, Section
 from ..render import BodyRenderer, Medium
-from . import atomic_output, staged_outputs, uninterruptible
+from . import Built, Job
 from .epub import image_href
 
 TEMPLATE = "web.html"
@@ -92,6 +94,15 @@ def direction(settings) -> str | None:
     if given:
         return str(given)
     return "rtl" if _RTL.match(settings.language or "") else None
+
+
+def build(job: Job) -> Built:
+    """The web edition in ``OUT/web/``; its images come from the e-reader variants the EPUB
+    uses too (one cache). The report names its front page; the build state watches every file."""
+    written, warnings = write_web(job.publication, job.layout, job.out / "web",
+                                  cache=job.out / ".cache" / "ereader", progress=job.progress)
+    index = job.out / "web" / INDEX
+    return Built([index], warnings, kept=[path for path in written if path != index])
 
 
 def write_web(publication: Publication, layout: Layout, folder: Path, cache: Path,
@@ -160,6 +171,7 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
     with staged_outputs() as staging:
         for name, data in files.items():
             staging(folder / name).write_bytes(data)
+        checkpoint("web writing")
     _remove_stale(folder, previous_files - set(files))
     return written, []
 

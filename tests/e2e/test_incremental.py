@@ -147,3 +147,22 @@ def test_json_report_says_what_was_rebuilt(source, tmp_path):
     assert pdf["pages"] >= 4 and pdf["bytes"] == (out / "field-notes.pdf").stat().st_size
     assert first["exit_code"] == 0 and first["timings"]["pdf"] > 0
     assert again["outputs"] == first["outputs"]
+
+
+def test_the_web_edition_follows_its_own_layout_files_and_its_files(source, tmp_path):
+    """web.css and web.html are the web edition's alone; a page of the edition deleted or
+    edited by hand is made again, though the report lists only its front page."""
+    out = tmp_path / "out"
+    shutil.copytree(REPOSITORY / "layouts" / "brochure", source / "layouts" / "brochure")
+    first = build(source, out, ("pdf", "epub", "web"))
+    assert first.rebuilt == ["pdf", "epub", "web"]
+    assert [path for path in first.outputs if "web" in path.parts] == [out / "web" / "index.html"]
+    before = times(out)
+    css = source / "layouts" / "brochure" / "web.css"
+    css.write_text(css.read_text() + "\nblockquote { font-style: italic; }\n")
+    assert build(source, out, ("pdf", "epub", "web")).rebuilt == ["web"]
+    assert {name.split("/")[0] for name in changed(before, times(out))} == {"web"}
+    page = next((out / "web").glob("*.html"))
+    page.unlink()
+    assert build(source, out, ("web",)).rebuilt == ["web"]
+    assert page.is_file()

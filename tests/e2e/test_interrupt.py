@@ -67,9 +67,11 @@ def complete(path: Path) -> None:
         with zipfile.ZipFile(path) as epub:
             assert epub.testzip() is None, path
             assert epub.namelist()[0] == "mimetype", path
-    elif path.suffix == ".png":
+    elif path.suffix in (".png", ".jpg"):
         with Image.open(path) as image:
             image.load()
+    elif path.suffix == ".woff2":
+        assert path.read_bytes().startswith(b"wOF2"), path
     elif path.suffix == ".json":
         json.loads(path.read_text(encoding="utf-8"))
     else:
@@ -78,10 +80,8 @@ def complete(path: Path) -> None:
 
 def output_of(name: str) -> str:
     """The target an output file belongs to."""
-    if name.startswith("press/"):
-        return "press"
-    if name.startswith("web/"):
-        return "web"
+    if name.startswith(("press/", "web/")):
+        return name.split("/")[0]
     return {".pdf": "pdf", ".png": "proof", ".epub": "epub"}[Path(name).suffix]
 
 
@@ -111,17 +111,19 @@ def case(baseline, tmp_path):
 
 
 CASES = [  # (signal, targets, stage, targets surely new, targets surely unchanged)
-    (signal.SIGINT, "all", "source read", (), ("pdf", "proof", "epub", "press")),
-    (signal.SIGINT, "all", "pdf writing", (), ("pdf", "proof", "epub")),
+    (signal.SIGINT, "all", "source read", (), ("pdf", "proof", "epub", "web", "press")),
+    (signal.SIGINT, "all", "pdf writing", (), ("pdf", "proof", "epub", "web")),
     (signal.SIGTERM, "pdf", "pdf writing", (), ("pdf",)),  # written by a second process
-    (signal.SIGINT, "all", "proof writing", ("pdf",), ("proof", "epub")),
-    (signal.SIGINT, "all", "epub writing", ("pdf", "proof"), ("epub",)),
+    (signal.SIGINT, "all", "proof writing", ("pdf",), ("proof", "epub", "web")),
+    (signal.SIGINT, "all", "epub writing", ("pdf", "proof"), ("epub", "web")),
+    (signal.SIGINT, "all", "web writing", ("pdf", "proof", "epub"), ("web",)),  # all staged
+    (signal.SIGTERM, "web", "web writing", (), ("web",)),
     (signal.SIGINT, "all", "press writing", (), ("press",)),  # the press render's own process
     (signal.SIGTERM, "all", "press writing", (), ("press",)),  # only the first process signalled
     (signal.SIGTERM, "press", "press writing", (), ("press",)),
     (signal.SIGINT, "press", "press imposing", (), ("press",)),
     (signal.SIGINT, "press", "press variant writing", (), ("press",)),
-    (signal.SIGHUP, "all", "targets written", ("pdf", "proof", "epub", "press"), ()),
+    (signal.SIGHUP, "all", "targets written", ("pdf", "proof", "epub", "web", "press"), ()),
 ]
 
 
@@ -174,7 +176,7 @@ def test_the_next_build_after_a_stop_succeeds(case):
     after = files(out)
     assert after.keys() == before.keys()
     assert {output_of(name) for name in after if after[name] != before[name]} == \
-        {"pdf", "proof", "epub", "press"}
+        {"pdf", "proof", "epub", "web", "press"}
     for name in after:
         complete(out / name)
 

@@ -74,10 +74,10 @@ class Lines:
 class Server:
     """``publish.py serve --port 0`` in a subprocess."""
 
-    def __init__(self, source: Path, out: Path):
+    def __init__(self, source: Path, out: Path, *options: str):
         self.process = subprocess.Popen(
             [sys.executable, str(REPOSITORY / "publish.py"), "serve", "--source", str(source),
-             "--out", str(out), "--port", "0"],
+             "--out", str(out), "--port", "0", *options],
             cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.stdout, self.stderr = Lines(self.process.stdout), Lines(self.process.stderr)
         self.url = self._wait_until_serving()
@@ -300,3 +300,25 @@ def test_a_stop_signal_ends_the_server_cleanly(server, folders, signum):
     assert running.stdout.all[-1] == "stopped"
     assert not any("Traceback" in line for line in running.stderr.all), running.stderr.all
     assert not (folders[1] / ".cache" / "serve").exists()
+
+
+def test_the_web_edition_is_served_beside_the_proof(folders, tmp_path):
+    """``serve --target web``: the proof page links the web edition, served under /web/ from
+    the output folder, and nothing outside that folder."""
+    server = Server(folders[0], tmp_path / "out", "--target", "web")
+    try:
+        assert builds(server) == [(1, "ok")]
+        assert 'href="/web/"' in server.get("/")[2].decode()
+        status, kind, body = server.get("/web/")
+        assert status == 200 and kind == "text/html; charset=utf-8"
+        index = body.decode()
+        assert index == (tmp_path / "out" / "web" / "index.html").read_text(encoding="utf-8")
+        for link in re.findall(r'(?:href|src)="([^"#:]+\.(?:html|css|jpg|png|woff2))"', index):
+            status, kind, _ = server.get(f"/web/{link}")
+            assert status == 200, link
+        assert server.get("/web/web.css")[1] == "text/css; charset=utf-8"
+        for path in ("/web/../manuscript/publication.yaml", "/web/%2e%2e/out/.cache/build.json",
+                     "/web/.pressroom-web", "/web//etc/passwd", "/web/missing.html"):
+            assert server.get(path)[0] == 404, path
+    finally:
+        server.stop()
