@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -60,6 +61,9 @@ def interruptible():
         if getattr(_deferred, "depth", 0):
             _deferred.pending = signum
             return
+        if _in_finaliser(frame):  # Python would print the stop there and drop it: raised after
+            threading.Thread(target=_after_finaliser, args=(signum,), daemon=True).start()
+            return
         _deferred.stopping = True
         raise Interrupted(signum)
 
@@ -70,6 +74,23 @@ def interruptible():
         _deferred.stopping = False
         for signum, handler in previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def _in_finaliser(frame) -> bool:
+    """True when ``frame`` runs inside an object's ``__del__`` (e.g. a ZipFile closing)."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _after_finaliser(signum: int) -> None:
+    """Send ``signum`` again once the main thread has left the finaliser it is in."""
+    main = threading.main_thread().ident
+    while _in_finaliser(sys._current_frames().get(main)):
+        time.sleep(0.001)
+    os.kill(os.getpid(), signum)
 
 
 def forked() -> None:
