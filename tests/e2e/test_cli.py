@@ -36,7 +36,9 @@ def test_a_build_writes_every_output(source, tmp_path):
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [".cache", "field-notes-proof.png",
-                                                     "field-notes.epub", "field-notes.pdf", "press"]
+                                                     "field-notes.epub", "field-notes.pdf", "press",
+                                                     "web"]
+    assert (out / "web" / "index.html").is_file()
     assert sorted(p.name for p in (out / "press").iterdir()) == [
         "field-notes-job.json", "field-notes-preflight.json", "field-notes-preflight.txt",
         "field-notes-press.pdf"]  # perfect binding: no imposed sheets
