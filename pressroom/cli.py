@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     LOGGER.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         return run(args)
+    except BrokenPipeError:  # the reader of the output went away (``| head``): as a shell would
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the exit's flush does not fail again
+        return 128 + 13  # SIGPIPE
     except Exception as error:  # noqa: BLE001 - a fault of ours: one line and a report file
         out = getattr(args, "out", None) or (getattr(args, "source", None) or Path()) / "output"
         return internal_error(error, Path(out).resolve() / ".cache")

@@ -153,3 +153,18 @@ def test_an_internal_error_is_one_line_naming_the_stage_and_a_report(source, tmp
     text = report.read_text(encoding="utf-8")
     assert "Traceback" in text and "in broken" in text and "weasyprint" in text
     assert not list(out.rglob("*.part"))
+
+
+def test_a_reader_that_goes_away_is_no_error(source, tmp_path):
+    """``publish.py build --json | head -1``: the report's reader closes the pipe; the build
+    ends as a shell's command would (128 + SIGPIPE), without a traceback or an error report."""
+    process = subprocess.Popen([sys.executable, str(REPOSITORY / "publish.py"), "build",
+                                "--source", str(source), "--out", str(tmp_path / "out"),
+                                "--target", "epub", "--json"],
+                               cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    process.stdout.close()  # before the report is written
+    stderr = process.stderr.read()
+    assert process.wait() == 141, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert (tmp_path / "out" / "field-notes.epub").is_file()
