@@ -78,8 +78,15 @@ class Settings:
     slug: str = ""
     layout: str = "brochure"
     cover_image: str | None = None
+    dir: str | None = None        # rtl or ltr when the language's own direction is not wanted
     print: PrintSettings = field(default_factory=PrintSettings)
     print_given: frozenset[str] = frozenset()  # print fields set in publication.yaml itself
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` or ``ltr``: ``dir`` when given, else the language's (CLDR)."""
+        from .language import direction
+        return direction(self.language, self.dir)
 
     @property
     def isbn(self) -> str | None:
@@ -213,7 +220,7 @@ COVER_FIELDS = {"image": _text}
 PUBLICATION_FIELDS: dict[str, Any] = {
     "title": _text, "language": _language, "subtitle": _text, "authors": _authors,
     "publisher": _text, "date": _date, "identifier": _identifier, "description": _text,
-    "rights": _text, "series": _text, "slug": _slug, "layout": _layout,
+    "rights": _text, "series": _text, "slug": _slug, "layout": _layout, "dir": _choice("ltr", "rtl"),
     "cover": _mapping(COVER_FIELDS, required=("image",)),
     "print": _mapping(PRINT_FIELDS),
 }
