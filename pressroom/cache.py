@@ -180,12 +180,15 @@ def target_keys(publication, layout) -> dict[str, str]:
     from one reading of the inputs: Pressroom's code, SOURCE_DATE_EPOCH, publication.yaml,
     every section's Markdown and the digest of every image (shared), and the layout files that
     target reads (the files no target claims in its ``reads``, and its own)."""
+    from .fonts import system_key
     from .targets import REGISTRY
 
     common = Key(os.environ.get("SOURCE_DATE_EPOCH", ""))
     for path, _ in _walk(CODE, BUILTIN_LAYOUTS):  # an installed package holds the layouts
         common.add(path.relative_to(CODE).as_posix()).add(_content(path))
     common.add_file(publication.root / "manuscript" / "publication.yaml")
+    for face in system_key(layout.fonts, set()):  # the system faces layout.yaml names
+        common.add(face)
     for section in publication.sections:
         common.add_file(section.source)
     for image in sorted(publication.images, key=lambda image: image.path):

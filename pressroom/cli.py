@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.preflight_errors:
-        print(f"preflight error: {error}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
     code = EXIT_PREFLIGHT if report.preflight_errors else EXIT_OK
     if args.json:
         print(json.dumps(_json_report(report, names, code), indent=2))

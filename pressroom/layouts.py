@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import PRINT_FIELDS, parse_yaml, print_fields, read_mapping
 from .diagnostics import Problem, SourceError
+from .fonts import FONT_FIELDS, Faces, faces_table
 from .manuscript import typographic
 from .paths import BUILTIN_LAYOUTS
 
@@ -44,6 +45,8 @@ class Layout:
     name: str
     folders: tuple[Path, ...]
     print_defaults: dict = field(default_factory=dict)  # PrintSettings fields, from layout.yaml
+    fonts: dict[str, Faces] = field(default_factory=dict)  # script -> faces, from layout.yaml
+    fonts_file: Path | None = None                          # the layout.yaml that names them
 
     @property
     def folder(self) -> Path:
@@ -132,13 +135,16 @@ class LayoutLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-LAYOUT_FIELDS = {"extends": lambda value: str(value), "print": ("mapping", PRINT_FIELDS, ())}
+LAYOUT_FIELDS = {"extends": lambda value: str(value), "print": ("mapping", PRINT_FIELDS, ()),
+                 "fonts": ("mapping", FONT_FIELDS, ())}
 
 
 def find_layout(name: str, root: Path) -> Layout:
     """The layout named in publication.yaml, with the layouts it extends."""
     folders: list[Path] = []
     defaults: list[dict] = []
+    fonts: list[dict] = []
+    fonts_file = None
     asked_by = root / "manuscript" / "publication.yaml"
     current: str | None = name
     while current:
@@ -156,9 +162,13 @@ def find_layout(name: str, root: Path) -> Layout:
         settings_file = next((f / "layout.yaml" for f in found if (f / "layout.yaml").is_file()), None)
         values = _layout_settings(settings_file) if settings_file else {}
         defaults.insert(0, print_fields(values.get("print", {})))
+        fonts.insert(0, faces_table(values.get("fonts", {})))
+        if values.get("fonts") and fonts_file is None:
+            fonts_file = settings_file
         current, asked_by = values.get("extends"), settings_file
     merged = {key: value for layer in defaults for key, value in layer.items()}
-    return Layout(name, tuple(folders), merged)
+    scripts = {code: faces for layer in fonts for code, faces in layer.items()}
+    return Layout(name, tuple(folders), merged, scripts, fonts_file)
 
 
 def _layout_settings(path: Path) -> dict:

@@ -29,12 +29,19 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 class Finding:
     page: int          # 1-based page number
     kind: str          # outside-live-area | heading-at-page-foot | figure-split | widow | orphan
-    #                    | figure-far-from-reference | missing-glyph | fallback-font | footnote-moved
+    #                    | figure-far-from-reference | missing-glyph | fallback-font
+    #                    | fallback-symbol | footnote-moved
     message: str       # one line a designer understands
 
 
+#: Findings that stop a build (exit 1): a printer would print them as empty boxes, or text of
+#: a script in a face the designer never chose. A symbol from another face (fallback-symbol)
+#: is a warning.
+ERRORS = frozenset({"missing-glyph", "fallback-font"})
+
+
 def check_pages(document, layout_fonts: set[str] | None = None,
-                sources: dict[str, str] | None = None) -> list[Finding]:
+                sources: dict[str, str] | None = None, language: str = "en") -> list[Finding]:
     """Every finding on the pages of a rendered (not yet written) WeasyPrint ``document``.
     ``sources`` (from ``block_sources``) lets findings name the manuscript file and line."""
     pages = [_Page(number, box) for number, box in enumerate(page_boxes(document), 1)]
@@ -47,7 +54,7 @@ def check_pages(document, layout_fonts: set[str] | None = None,
     findings += _figure_split(placed)
     findings += _widows_and_orphans(pages)
     findings += _figure_far_from_reference(pages, placed)
-    findings += _glyphs_and_fonts(pages, layout_fonts)
+    findings += _glyphs_and_fonts(pages, layout_fonts, sources or {}, language)
     findings += _footnote_moved(pages)
     return sorted(findings, key=lambda finding: finding.page)
 
@@ -311,30 +318,49 @@ def _footnote_moved(pages) -> list[Finding]:
             for element, page in calls.items() if element in notes and notes[element] != page]
 
 
-def _glyphs_and_fonts(pages, layout_fonts) -> list[Finding]:
-    """Characters drawn with .notdef, or (given the layout's fonts) with another font."""
+def _glyphs_and_fonts(pages, layout_fonts, sources, language) -> list[Finding]:
+    """Characters drawn with .notdef, or (given the layout's fonts) with another font: one
+    finding per page, manuscript line and font, naming the characters and their script."""
+    from .fonts import is_symbol, script_name
+
     wanted = {name.casefold() for name in layout_fonts} if layout_fonts is not None else None
-    found = {}                                     # (page, kind, font) -> characters, in order
+    found = {}                            # (page, kind, font, source) -> characters, in order
     for page in pages:
-        for box in page.text_boxes:
+        for box, ancestors in _walk(page.box):
+            if not (is_text(box) and box.text.strip() and has_glyphs(box)):
+                continue
             for char, font, missing in glyphs_of(box):
                 if unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cc", "Cf"):
                     continue
-                if missing:
-                    found.setdefault((page.number, "missing-glyph", font), {})[char] = None
-                elif wanted is not None and font.casefold() not in wanted:
-                    found.setdefault((page.number, "fallback-font", font), {})[char] = None
+                if missing or (wanted is not None and font.casefold() not in wanted):
+                    kind = ("missing-glyph" if missing else
+                            "fallback-symbol" if is_symbol(char) else "fallback-font")
+                    source = _source_of(box, ancestors, sources)
+                    found.setdefault((page.number, kind, font, source), {})[char] = None
     findings = []
-    for (number, kind, font), chars in found.items():
+    for (number, kind, font, source), chars in found.items():
         shown = list(chars)[:8]
         quoted = f'"{"".join(shown)}" ({", ".join(f"U+{ord(c):04X}" for c in shown)}' + (
             ", …)" if len(chars) > 8 else ")")
         verb = "has" if len(chars) == 1 else "have"
+        scripts = ", ".join(dict.fromkeys(script_name(char, language) for char in chars))
+        where = f"{source}: " if source else ""
         if kind == "missing-glyph":
-            message = (f"page {number}: {quoted} {verb} no glyph in any font; it prints as an "
-                       f"empty box (.notdef of {font})")
+            message = (f"{where}page {number}: {quoted} {verb} no glyph in any font; it prints "
+                       f"as an empty box (.notdef of {font}); give the layout a face for "
+                       f"{scripts} (layout.yaml, fonts:)")
         else:
-            message = (f"page {number}: {quoted} {verb} no glyph in the layout fonts; "
-                       f"Pango used {font}")
+            message = (f"{where}page {number}: {quoted} {verb} no glyph in the layout's faces; "
+                       f"Pango used {font}; give the layout a face for {scripts} "
+                       "(layout.yaml, fonts:)")
         findings.append(Finding(number, kind, message))
     return findings
+
+
+def _source_of(box, ancestors, sources) -> str:
+    """The manuscript file and line of the block a box belongs to, or ''."""
+    for element in _elements(box, ancestors):
+        block = element.get("data-block")
+        if block:
+            return sources.get(block, "")
+    return ""

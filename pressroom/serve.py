@@ -134,7 +134,7 @@ class Proof:
         try:
             report = build(self.source, self.out, self.targets)
             warnings = [f"warning: {warning}" for warning in report.warnings]
-            warnings += [f"preflight error: {error}" for error in report.preflight_errors]
+            warnings += [f"error: {error}" for error in report.preflight_errors]
             pages = self._snapshot(number, next(path for path in report.outputs
                                                 if path.suffix == ".pdf" and path.parent == self.out))
         except SourceError as error:

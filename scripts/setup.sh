@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 
 # Pango for WeasyPrint, HarfBuzz for font subsetting, Java for EPUBCheck, Chromium for DAISY
 # Ace and epub.js, and poppler-utils and Ghostscript, which the tests use as independent readers
-# of the press files.
+# of the press files; fontconfig and the Noto faces the layouts' layout.yaml names for the
+# scripts other than Latin, Greek and Cyrillic (Chinese, Japanese, Korean: fonts-noto-cjk;
+# Arabic, Hebrew, Devanagari, Thai: fonts-noto-core).
 DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 default-jre-headless
-                 chromium poppler-utils ghostscript)
+                 chromium poppler-utils ghostscript fontconfig fonts-noto-cjk fonts-noto-core)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup
+
 from ..atomic import atomic_output
+from ..fonts import stacks_css
 from ..imprint import build_time, isbn_barcode
 from ..interrupt import checkpoint
 from ..layouts import BUILTIN, Layout
@@ -47,14 +50,15 @@ def build(job: Job) -> Built:
     writer = Background(write_pdf, document, path) if job.processes > 1 else None
     try:
         job.progress.step("checking pages", 0, pages)
-        warnings += check(document, job.publication, job.layout)
+        found, errors = check(document, job.publication, job.layout)
+        warnings += found
         save(page_starts(document), job.out / STARTS)
         job.progress.step("writing the PDF", 0, pages)
         warnings += writer.result() if writer else write_pdf(document, path)
     finally:
         if writer:
             writer.stop()
-    return Built([path], warnings, kept=[job.out / STARTS])
+    return Built([path], warnings, errors, kept=[job.out / STARTS])
 
 
 def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
@@ -65,6 +69,7 @@ def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_
     html = layout.render("print.html", publication=publication, settings=publication.settings,
                          sections=publication.sections, body=renderer.section_body,
                          modified=build_time(), bleed_mm=bleed_mm,
+                         font_stacks=Markup(stacks_css(layout.fonts, publication.settings.language)),
                          barcode_url=isbn_barcode(publication.settings.isbn)
                          if publication.settings.isbn else None,
                          cover_url=medium.image_url(publication.cover) if publication.cover else None)
@@ -89,6 +94,7 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     from ..engine import engine_warnings, render_document  # EPUB-only builds never load it
 
     progress = progress or Progress()
+    faces_installed(layout)
     fetcher = source_fetcher(publication.root, layout, images or {
         image.sha256: image.path for image in publication.images})
     stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
@@ -103,14 +109,36 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     return document, warnings
 
 
-def check(document, publication: Publication, layout: Layout) -> list[str]:
-    """The page checks' findings on a rendered document: text outside the live area, stranded
-    headings, split figures, widows, missing glyphs..."""
-    from ..pagecheck import block_sources, check_pages, font_face_families
+def check(document, publication: Publication, layout: Layout) -> tuple[list[str], list[str]]:
+    """The page checks' findings on a rendered document, as (warnings, errors): text outside
+    the live area, stranded headings, split figures, widows...; characters printed as empty
+    boxes or in a face the layout does not name are errors."""
+    from ..pagecheck import ERRORS, block_sources, check_pages
 
-    families = font_face_families(layout.path("print.css").read_text(encoding="utf-8"))
-    return [finding.message
-            for finding in check_pages(document, families, block_sources(publication))]
+    found = check_pages(document, layout_families(layout), block_sources(publication),
+                        publication.settings.language)
+    return ([finding.message for finding in found if finding.kind not in ERRORS],
+            [finding.message for finding in found if finding.kind in ERRORS])
+
+
+def faces_installed(layout: Layout) -> None:
+    """Stop (a SourceError naming the Debian package) when a face layout.yaml names for a
+    script is neither the layout's own nor installed: Pango would set the text in whatever it
+    finds."""
+    from ..fonts import check_installed
+    from ..pagecheck import font_face_families
+
+    own = font_face_families(layout.path("print.css").read_text(encoding="utf-8"))
+    check_installed(layout.fonts, own, layout.name, layout.fonts_file)
+
+
+def layout_families(layout: Layout) -> set[str]:
+    """The faces a layout sets text in: its own (@font-face in print.css) and the system faces
+    its layout.yaml names per script."""
+    from ..pagecheck import font_face_families
+
+    own = font_face_families(layout.path("print.css").read_text(encoding="utf-8"))
+    return own | {family for faces in layout.fonts.values() for family in faces.families}
 
 
 def write_pdf(document, path: Path) -> list[str]:

@@ -195,19 +195,32 @@ def test_reference_on_the_page_before_its_figure_passes():
 
 # ---------- missing-glyph / fallback-font ----------
 
-def test_character_outside_the_layout_fonts_is_a_fallback():
-    # Charis SIL and Inter lack U+263A (DejaVu Sans, for one, has it)
-    found = findings("<p>Smile \u263a and smile.</p>", kind="fallback-font")
-    assert len(found) == 1
-    assert found[0].message.startswith('page 1: "\u263a" (U+263A) has no glyph in the layout '
-                                       "fonts; Pango used ")
-    assert not any(name in found[0].message.rsplit("used ", 1)[1] for name in LAYOUT_FONTS)
+def test_symbol_outside_the_layout_fonts_is_a_fallback_symbol():
+    # Charis SIL and Inter lack U+263A (DejaVu Sans, for one, has it): a warning, not an error
+    found = findings("<p>Smile \u263a and smile.</p>")
+    assert [f.kind for f in found] == ["fallback-symbol"]
+    assert found[0].message.startswith('page 1: "\u263a" (U+263A) has no glyph in the layout\'s '
+                                       "faces; Pango used ")
+    assert "a face for symbols" in found[0].message
+    assert not any(name in found[0].message.split("used ", 1)[1].split(";")[0]
+                   for name in LAYOUT_FONTS)
 
 
-def test_cjk_ideograph_is_reported():
+def test_cjk_ideograph_outside_the_layout_fonts_names_its_script():
     found = findings("<p>Beijing \u5317\u4eac</p>")
     assert [f.kind for f in found] in (["fallback-font"], ["missing-glyph"])
     assert "U+5317, U+4EAC" in found[0].message
+    assert "give the layout a face for Simplified Chinese (layout.yaml, fonts:)" in found[0].message
+    assert "a face for Japanese" in check_pages(render("<p>\u5317\u4eac</p>"), LAYOUT_FONTS,
+                                                language="ja")[0].message
+
+
+def test_glyph_findings_name_the_manuscript_line():
+    html = '<p data-block="s/1">Arabic \u0633\u0644\u0627\u0645 word</p>'
+    found = check_pages(render(html), LAYOUT_FONTS, {"s/1": "manuscript/01-x.md:7"})
+    assert [f.kind for f in found] in (["fallback-font"], ["missing-glyph"])
+    assert found[0].message.startswith("manuscript/01-x.md:7: page 1: ")
+    assert "a face for Arabic" in found[0].message
 
 
 def test_character_no_font_has_is_a_missing_glyph():
