@@ -141,9 +141,15 @@ def check(source: Path, out: Path) -> int:
     publication, layout = load_publication(source)
     slug = publication.settings.slug
     press_pdf, ebook = out / "press" / f"{slug}-press.pdf", out / f"{slug}.epub"
-    if not press_pdf.is_file() and not ebook.is_file():
+    screen_pdf = out / f"{slug}.pdf"
+    if not press_pdf.is_file() and not ebook.is_file() and not screen_pdf.is_file():
         raise SourceError(Problem("nothing to check; run 'publish.py build' first", out))
     failed = False
+    if screen_pdf.is_file():
+        from .preflight import empty_boxes
+
+        failed |= _report(screen_pdf, "the glyph check", "finding",
+                          empty_boxes(screen_pdf))
     if press_pdf.is_file():
         from .preflight import preflight
         from .targets.press import PROFILE_FILE, image_names, press_variants

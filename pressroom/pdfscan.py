@@ -13,6 +13,7 @@ invisible mode still counts as a font use.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -54,6 +55,7 @@ class PageScan:
     fonts: dict[tuple, Dictionary] = field(default_factory=dict)
     placements: dict[tuple, Placement] = field(default_factory=dict)
     transparency: set[str] = field(default_factory=set)
+    notdef: dict[str, int] = field(default_factory=dict)  # font name -> .notdef glyphs shown
 
 
 def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, ...], str]) -> PageScan:
@@ -69,7 +71,7 @@ def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, ...], str]
 
 #: The operators the walker interprets (inline images as BI ID EI); qpdf skips the others, which
 #: are most of a page: text showing and positioning, paths.
-WALKED = "q Q cm g G rg RG k K cs CS scn SCN sh gs Tf Do BI ID EI"
+WALKED = "q Q cm g G rg RG k K cs CS scn SCN sh gs Tf Tj TJ ' \" Do BI ID EI"
 
 
 class _Walker:
@@ -79,9 +81,10 @@ class _Walker:
         self.scan = scan
         self.names = names
         self.active: set[tuple[int, int]] = set()   # forms being walked, against cycles
+        self.glyph_sets: dict[tuple, tuple] = {}  # font -> (its CMap, the CIDs it has glyphs for)
 
     def walk(self, content, resources, ctm: tuple, in_mask: bool = False) -> None:
-        stack = []
+        stack, font = [], None
         for instruction in pikepdf.parse_content_stream(content, WALKED):
             op, args = str(instruction.operator), instruction.operands
             if op == "q":
@@ -106,11 +109,37 @@ class _Walker:
                 font = resource(resources, "/Font", args[0])
                 if font is not None:
                     self.scan.fonts.setdefault(_key(font), font)
+            elif op in ("Tj", "TJ", "'", '"') and args and font is not None:
+                self.text(font, args[-1])
             elif op == "Do" and args:
                 self.xobject(resource(resources, "/XObject", args[0]), resources, ctm, in_mask)
             elif op == "INLINE IMAGE":
                 image = instruction.iimage.obj
                 self.image(image, resources, ctm, in_mask, key=("inline",))
+
+    def text(self, font, shown) -> None:
+        """Count the .notdef glyphs a text operator shows in a composite (Type0, Identity-H)
+        font: codes whose glyph the embedded font lacks (CID 0, or a CID past its glyphs, as
+        WeasyPrint writes a character no font has) print as empty boxes."""
+        if font.get("/Subtype") != "/Type0":
+            return
+        key = _key(font)
+        if key not in self.glyph_sets:
+            self.glyph_sets[key] = (code_to_cid(font.get("/Encoding")), cids_with_glyphs(font))
+        cids, valid = self.glyph_sets[key]
+        if valid is None or cids is False:
+            return
+        strings = [item for item in shown if isinstance(item, pikepdf.String)] \
+            if isinstance(shown, pikepdf.Array) else [shown]
+        count = 0
+        for string in strings:
+            data = bytes(string)
+            codes = (data[i] << 8 | data[i + 1] for i in range(0, len(data) - 1, 2))
+            count += sum(1 for code in codes
+                         if (code if cids is None else cids.get(code, 0)) not in valid)
+        if count:
+            name = str(font.get("/BaseFont", "/?"))[1:]
+            self.scan.notdef[name] = self.scan.notdef.get(name, 0) + count
 
     def colour(self, space, resources, where: str) -> None:
         label, bases = colour_space(space, resources)
@@ -194,6 +223,65 @@ class _Walker:
             self.scan.transparency.add(f"{label} sets a soft mask")
             if isinstance(mask.get("/G"), Stream):
                 self.form(mask.G, resources, ctm, in_mask=True)
+
+
+_CIDCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s+(\d+)")
+_CIDRANGE = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]{4})>\s+(\d+)")
+
+
+def code_to_cid(encoding) -> dict[int, int] | None | bool:
+    """A Type0 font's two-byte codes as CIDs: None for Identity-H (code = CID), the mapping of
+    an embedded CMap (WeasyPrint maps a character no font has to CID 0), False when the
+    encoding is another (not checked)."""
+    if isinstance(encoding, Name):
+        return None if encoding == "/Identity-H" else False
+    if not isinstance(encoding, pikepdf.Stream):
+        return False
+    data = encoding.read_bytes()
+    mapping: dict[int, int] = {}
+    for block in re.findall(rb"begincidrange(.*?)endcidrange", data, re.S):
+        for low, high, first in _CIDRANGE.findall(block):
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                mapping[code] = int(first) + offset
+    for block in re.findall(rb"begincidchar(.*?)endcidchar", data, re.S):
+        for code, cid in _CIDCHAR.findall(block):
+            mapping[int(code, 16)] = int(cid)
+    return mapping
+
+
+def cids_with_glyphs(font) -> set[int] | None:
+    """The CIDs of a Type0 font that have a glyph other than .notdef in its embedded font
+    program; None when that cannot be told (not embedded, an unreadable program)."""
+    import io
+
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    try:
+        descendant = font["/DescendantFonts"][0]
+        descriptor = descendant["/FontDescriptor"]
+        if "/FontFile2" in descriptor:                      # TrueType outlines: CID -> GID
+            glyphs = TTFont(io.BytesIO(descriptor["/FontFile2"].read_bytes()), lazy=True)
+            count = glyphs["maxp"].numGlyphs
+            mapping = descendant.get("/CIDToGIDMap", Name("/Identity"))
+            if isinstance(mapping, Name):
+                return set(range(1, count))
+            table = mapping.read_bytes()
+            return {cid for cid in range(len(table) // 2)
+                    if 0 < (table[2 * cid] << 8 | table[2 * cid + 1]) < count}
+        if "/FontFile3" in descriptor:                      # CFF outlines, CID-keyed or not
+            data = descriptor["/FontFile3"].read_bytes()
+            if descriptor["/FontFile3"].get("/Subtype") == "/OpenType":
+                data = TTFont(io.BytesIO(data)).reader["CFF "]
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(data), None)
+            top = cff[cff.fontNames[0]]
+            if hasattr(top, "ROS"):                         # glyph names are cid00123
+                return {int(name[3:]) for name in top.charset if name.startswith("cid")} - {0}
+            return set(range(1, len(top.charset)))
+    except (KeyError, IndexError, TypeError, ValueError, AssertionError, pikepdf.PdfError):
+        return None
+    return None
 
 
 def colour_space(space, resources, depth: int = 0) -> tuple[str, tuple[str, ...]]:

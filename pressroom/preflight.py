@@ -122,6 +122,13 @@ def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
     return Report(path.name, profile, pages, fonts, findings)
 
 
+def empty_boxes(path: Path) -> list[str]:
+    """The pages of any PDF (the screen PDF too) that show .notdef glyphs, one line each."""
+    with pikepdf.open(path) as pdf:
+        scans = [scan_page(page, number, {}) for number, page in enumerate(pdf.pages, 1)]
+    return [finding.message for finding in check_fonts(scans) if ".notdef" in finding.message]
+
+
 # --- the checks ------------------------------------------------------------------------------
 
 def pdfx_intents(pdf: pikepdf.Pdf) -> list[Dictionary]:
@@ -250,7 +257,12 @@ def check_fonts(scans: list[PageScan]) -> list[Finding]:
     return [Finding("error", "fonts", font["pages"][0], (
                 f"page {font['pages'][0]}: font {font['name']} ({font['type']}) is not embedded; "
                 "every font must be embedded"))
-            for font in font_list(scans) if not font["embedded"]]
+            for font in font_list(scans) if not font["embedded"]] + [
+        Finding("error", "fonts", scan.number, (
+            f"page {scan.number}: {count} glyph{'s' * (count != 1)} of {name} {'are' if count != 1 else 'is'} "
+            ".notdef: characters the font lacks print as empty boxes; rebuild with a layout "
+            "that has a face for their script"))
+        for scan in scans for name, count in scan.notdef.items()]
 
 
 def font_list(scans: list[PageScan]) -> list[dict]:

@@ -399,3 +399,24 @@ def test_text_report_has_a_summary_line_and_sections(press_file):
     assert "Colour" in rest and "Page boxes" in rest and "Image resolution" in rest
     assert "  page 1: trim 0 0 148 210, bleed -3 -3 151 213, media -3 -3 151 213; colour: "\
            "DeviceRGB" in rest
+
+
+# ---------- .notdef: characters printed as empty boxes ----------
+
+def _pdf_of(tmp_path, text: str) -> Path:
+    import weasyprint
+
+    path = tmp_path / "glyphs.pdf"
+    weasyprint.HTML(string=f'<p style="font-family: DejaVu Sans">{text}</p>').write_pdf(path)
+    return path
+
+
+def test_notdef_glyphs_are_found_in_any_pdf(tmp_path):
+    from pressroom.preflight import empty_boxes
+
+    # U+0378 is unassigned: no font has it, WeasyPrint draws .notdef (an embedded CMap maps it
+    # to CID 0)
+    found = empty_boxes(_pdf_of(tmp_path, "Unassigned \u0378 and \u0379 here"))
+    assert len(found) == 1 and found[0].startswith("page 1: 2 glyphs of ")
+    assert "DejaVu-Sans are .notdef" in found[0]
+    assert empty_boxes(_pdf_of(tmp_path, "Every glyph here: caf\u00e9 \u5317\u4eac")) == []
