@@ -1,6 +1,6 @@
 """A synthetic long book for the benchmark: prose, subheadings, footnotes, tables and photos.
 
-    python bench/longbook.py DIR --pages 300 --images 100 [--seed 0]
+    python bench/longbook.py DIR --pages 300 --images 100 [--seed 0] [--language zh-Hans]
 
 writes a publication folder (``manuscript/`` and ``images/``; ``layout: book``, A5) whose screen
 PDF has about ``pages`` pages (within a few per cent from 30 pages up; never fewer than ~18): a
@@ -8,12 +8,20 @@ preface, one chapter per ~10 pages (prose, subheadings, dialogue, a footnote eve
 table in every other chapter), a note on the text, and ``images`` figures spread over the
 chapters, each a 2400 x 1600 px, 300 dpi JPEG of its own (~1.2 MB). The text is pseudo-random
 English from fixed word lists. It builds without warnings. Same arguments, same bytes.
+
+``--language zh-Hans`` writes the same book in pseudo-Chinese: every English word of the text
+becomes one or two characters of GB 2312's first level (the 3,755 most common), chosen by the
+word, with Chinese punctuation and no spaces; headings, notes, figures and tables keep their
+places. Its page count differs from the English book's (a CJK page holds other amounts); it is
+for comparing a CJK book's build with the engine floor on the same book, not for page counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -63,9 +71,10 @@ PLACE_NAMES = ("Aldmouth", "Bracken Hill", "Corran", "Dunmere", "Eastwold", "Fai
                "Glenarm", "Holloway", "Inverloch", "Kestrel Bay")
 
 
-def make_book(folder: Path, pages: int, images: int, seed: int = 0) -> Path:
+def make_book(folder: Path, pages: int, images: int, seed: int = 0, language: str = "en-GB") -> Path:
     """Write a book of about ``pages`` pages with ``images`` figures into ``folder`` (created;
-    it must not hold a manuscript yet); return ``folder``."""
+    it must not hold a manuscript yet); return ``folder``. ``language``: en-GB, or zh-Hans
+    (see :func:`sinicise`)."""
     folder = Path(folder)
     manuscript, photos = folder / "manuscript", folder / "images"
     if manuscript.is_dir() and any(manuscript.iterdir()):
@@ -78,7 +87,8 @@ def make_book(folder: Path, pages: int, images: int, seed: int = 0) -> Path:
     words = WORDS_PER_PAGE * max(pages - FIXED_PAGES - (chapters + 1) * OPENER_PAGES
                                  - images * FIGURE_PAGES - tables * TABLE_PAGES, chapters)
     alts = [make_photo(photos / photo_name(k), seed, k) for k in range(1, images + 1)]
-    (manuscript / "publication.yaml").write_text(settings(chapters, images), encoding="utf-8")
+    (manuscript / "publication.yaml").write_text(settings(chapters, images, language),
+                                                 encoding="utf-8")
     (manuscript / "00-preface.md").write_text(preface(rng), encoding="utf-8")
     digits = len(str(chapters))
     for number, plates in enumerate(share(range(1, images + 1), chapters), 1):
@@ -86,15 +96,55 @@ def make_book(folder: Path, pages: int, images: int, seed: int = 0) -> Path:
         (manuscript / f"{number:0{digits}d}-chapter-{number}.md").write_text(text, encoding="utf-8")
     (manuscript / f"{chapters + 1:0{digits}d}-note-on-the-text.md").write_text(
         note_on_the_text(rng), encoding="utf-8")
+    if language == "zh-Hans":
+        for path in manuscript.glob("*.md"):
+            path.write_text(sinicise(path.read_text(encoding="utf-8")), encoding="utf-8")
     return folder
 
 
-def settings(chapters: int, images: int) -> str:
+#: GB 2312 level 1: the 3,755 most common Chinese characters (rows 16 to 55).
+HANZI = "".join(bytes([row, cell]).decode("gb2312") for row in range(0xB0, 0xD8)
+                for cell in range(0xA1, 0xFF) if (row, cell) != (0xD7, 0xFA)
+                and not (row == 0xD7 and cell > 0xF9))
+#: What stays as written: footnote labels, link targets, attribute blocks, image markup, front
+#: matter keys and fences, table rules, the settings' keys.
+_KEEP = re.compile(r"(\[\^[^\]]+\]:?|\]\([^)]*\)|\{[^}]*\}|!\[|\(See |^---$|^kind: \w+$|^title: |"
+                   r"^\|[-:|]+\|$|^[a-z]+: |^  image: .*$|^#+ )", re.M)
+_PUNCTUATION = {",": "，", ".": "。", ";": "；", ":": "：", "?": "？", "!": "！", "---": "——"}
+
+
+def sinicise(text: str) -> str:
+    """English prose as pseudo-Chinese (see the module's doc): words to characters, spaces out,
+    punctuation to its full-width forms, quotation marks to “ ”; markup kept."""
+    parts = _KEEP.split(text)
+    for index in range(0, len(parts), 2):                   # the text between kept markup
+        parts[index] = _chinese(parts[index])
+    return "".join(parts)
+
+
+def _chinese(text: str) -> str:
+    def word(found: re.Match) -> str:
+        digest = hashlib.sha256(found.group(0).lower().encode()).digest()
+        return "".join(HANZI[(digest[2 * k] << 8 | digest[2 * k + 1]) % len(HANZI)]
+                       for k in range(1 + digest[31] % 2))
+
+    text = re.sub(r"[A-Za-z']+", word, text)
+    text = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)   # no space between characters
+    for latin, chinese in _PUNCTUATION.items():
+        text = re.sub(rf"(?<=[^\x00-\x7f]){re.escape(latin)} ?", chinese, text)
+    quotes = iter(["“", "”"] * text.count('"'))
+    return re.sub('"', lambda _: next(quotes), text)
+
+
+def settings(chapters: int, images: int, language: str = "en-GB") -> str:
     """publication.yaml: the book layout (A5), a cover photo when there are photos."""
-    lines = ['title: "The Long Book: A Benchmark of Book Typography"',
-             f"subtitle: {chapters} chapters of generated prose, with {images} photographs",
+    title, subtitle = ("The Long Book: A Benchmark of Book Typography",
+                       f"{chapters} chapters of generated prose, with {images} photographs")
+    if language == "zh-Hans":
+        title, subtitle = "长篇：书籍排版基准", f"生成的文字{chapters}章，照片{images}幅"
+    lines = [f'title: "{title}"', f"subtitle: {subtitle}",
              "authors: [Ada Placeholder]", "publisher: Pressroom Bench Press", "date: 2024-09-01",
-             "language: en-GB", "slug: longbook", "layout: book",
+             f"language: {language}", "slug: longbook", "layout: book",
              "description: Generated prose, notes, tables and photographs for benchmarks.",
              'rights: "Generated text; no rights reserved."']
     if images:
@@ -271,8 +321,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300, help="about this many PDF pages")
     parser.add_argument("--images", type=int, default=100, help="this many photographs")
     parser.add_argument("--seed", type=int, default=0, help="another seed, another book")
+    parser.add_argument("--language", choices=("en-GB", "zh-Hans"), default="en-GB",
+                        help="the book's language (zh-Hans: pseudo-Chinese, see above)")
     arguments = parser.parse_args()
-    print(make_book(arguments.folder, arguments.pages, arguments.images, arguments.seed))
+    print(make_book(arguments.folder, arguments.pages, arguments.images, arguments.seed,
+                    arguments.language))
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ def main() -> None:
     arguments = parse_arguments()
     books = [book_for(pages, max(1, round(pages / 3))) for pages in arguments.pages]
     code = code_state()
-    bench = Benchmark(books[-1], books[:-1])
+    cjk = book_for(arguments.pages[-1], max(1, round(arguments.pages[-1] / 3)), "zh-Hans")
+    bench = Benchmark(books[-1], books[:-1], cjk)
     for number in range(1, arguments.rounds + 1):
         for case in bench.cases:
             case.prepare()
@@ -139,19 +140,19 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def book_for(pages: int, images: int) -> Book:
-    """The generated book of this size, made once per version of longbook.py (the books of
-    other versions are deleted)."""
+def book_for(pages: int, images: int, language: str = "en-GB") -> Book:
+    """The generated book of this size and language, made once per version of longbook.py
+    (the books of other versions are deleted)."""
     version = hashlib.sha256((BENCH / "longbook.py").read_bytes()).hexdigest()[:8]
     for old in BOOKS.glob("*"):
         if not old.name.endswith(f"-{version}"):
             shutil.rmtree(old)
-    folder = BOOKS / f"{pages}p-{images}i-{version}"
+    folder = BOOKS / f"{pages}p-{images}i{'-' + language if language != 'en-GB' else ''}-{version}"
     if not folder.is_dir():
         progress(f"generating a {pages}-page book with {images} photos in {folder}")
         scratch = folder.with_name(folder.name + ".partial")
         shutil.rmtree(scratch, ignore_errors=True)
-        make_book(scratch, pages, images)
+        make_book(scratch, pages, images, language=language)
         scratch.rename(folder)
     return Book(folder, pages, images)
 
@@ -291,9 +292,9 @@ def pdf_pages(path: Path) -> int:
 class Benchmark:
     """The cases, each with its own copy of the source and its own output folder."""
 
-    def __init__(self, book: Book, smaller: list[Book]):
+    def __init__(self, book: Book, smaller: list[Book], cjk: Book):
         shutil.rmtree(WORK, ignore_errors=True)
-        self.book, self.smaller = book, smaller
+        self.book, self.smaller, self.cjk = book, smaller, cjk
         self.changes: dict[str, dict[str, str]] = {}  # case -> output file -> how it changed
         self.pandoc_images = 0
         self.cases = [
@@ -302,7 +303,8 @@ class Benchmark:
             self.warm("all warm", "all", watch=True), self.cold("all cold", "all"),
             self.pandoc(), self.warm("epub warm", "epub"), self.cold("epub cold", "epub"),
             self.warm("no-op", "all", edit=None), self.epub_css(),
-            *(self.cold(f"all cold {small.pages}", "all", small) for small in smaller)]
+            *(self.cold(f"all cold {small.pages}", "all", small) for small in smaller),
+            self.engine_floor(cjk, "cjk floor"), self.cold("cjk pdf cold", "pdf", cjk)]
 
     def case(self, name: str) -> Case:
         return next(case for case in self.cases if case.name == name)
@@ -314,11 +316,12 @@ class Benchmark:
         shutil.copytree(book.source / "images", folder / "source" / "images", copy_function=os.link)
         return folder / "source", folder / "out"
 
-    def engine_floor(self) -> Case:
-        """a. WeasyPrint's own command on the exact HTML and stylesheet the pipeline renders."""
+    def engine_floor(self, book: Book | None = None, name: str = "engine floor") -> Case:
+        """a. WeasyPrint's own command on the exact HTML and stylesheet the pipeline renders
+        (h: on the Chinese book)."""
         os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]  # print_html dates the HTML
-        publication, layout = load_publication(self.book.source)
-        folder = WORK / "floor"
+        publication, layout = load_publication((book or self.book).source)
+        folder = WORK / ("floor" if book is None else name.replace(" ", "-"))
         folder.mkdir(parents=True)
         # The pipeline names the source's images source-image: + SHA-256, which its own URL
         # fetcher reads; plain weasyprint gets the same files by file URL.
@@ -336,7 +339,7 @@ class Benchmark:
                     link.parent.mkdir(parents=True, exist_ok=True)
                     link.unlink(missing_ok=True)
                     link.symlink_to(path)
-        return Case("engine floor", [
+        return Case(name, [
             str(WEASYPRINT), "--base-url", merged.as_uri() + "/", "-s", str(merged / "print.css"),
             "--pdf-variant", "pdf/ua-1", str(folder / "page.html"), str(folder / "out.pdf")])
 
@@ -407,7 +410,9 @@ class Benchmark:
                 seconds_goal=0.5),
             row("f", "one section changed, `--target all` (= c)", c("all warm")),
             row("f", "source-local `epub.css` changed, `--target all`", c("epub.css")),
-            *self.scale_rows()]
+            *self.scale_rows(),
+            row("h", "engine floor on the Chinese book", c("cjk floor")),
+            row("h", "`--target pdf`, cold, Chinese book", c("cjk pdf cold"), c("cjk floor"), 1.15)]
         big = self.book
         return "\n".join([
             f"# Pressroom benchmark, {datetime.date.today().isoformat()}", "", *machine(),
@@ -450,7 +455,10 @@ class Benchmark:
         """Each book: pages asked for, pages of its screen PDF, photos."""
         return "; ".join(f"{book.pages} pages asked, "
                          f"{pdf_pages(self.case(name).out / f'{SLUG}.pdf')} built, "
-                         f"{book.images} photos" for name, book in self.sizes())
+                         f"{book.images} photos" for name, book in self.sizes()) + (
+            f"; the Chinese book (pseudo-Chinese, `longbook.py --language zh-Hans`): "
+            f"{pdf_pages(self.case('cjk pdf cold').out / f'{SLUG}.pdf')} pages, "
+            f"{self.cjk.images} photos")
 
 
 def row(letter: str, what: str, case: Case, against: Case | None = None, goal: float | None = None,

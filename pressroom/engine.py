@@ -118,6 +118,7 @@ def render_document(html: str, base_url: str, fetcher, stylesheets: list[Path | 
     """Lay ``html`` out: the rendered (not yet written) document. ``stylesheets`` are files or
     CSS text, in order; every URL is read through ``fetcher`` (see :data:`URL_FETCHER_BASE`)."""
     index_page_references()
+    justify_between_characters()
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.render(stylesheets=[
@@ -158,6 +159,114 @@ def index_page_references() -> None:
     current = pydyf.PDF.__dict__.get("page_references")
     if isinstance(current, property) and current.fget.__qualname__ == "PDF.page_references":
         pydyf.PDF.page_references = property(PageReferences, doc=current.__doc__)
+
+
+# ---------- Justification of Chinese and Japanese ----------
+
+#: Languages whose justified lines stretch between characters (CSS text-justify:
+#: inter-character), not only at spaces: Chinese and Japanese, written without spaces.
+INTER_CHARACTER = re.compile(r"^(zh|ja)(-|$)", re.I)
+
+
+def justify_between_characters() -> None:
+    """Make WeasyPrint 70 justify Chinese and Japanese lines between characters.
+
+    WeasyPrint stretches a justified line only at its spaces (``layout.inline.justify_line``):
+    a line of Chinese has none, so it stays short, and one space in a Latin word puts all the
+    slack there. In a line whose language is Chinese or Japanese, the slack is shared between
+    all its characters instead: each text box's Pango layout gets a letter spacing (Pango's
+    attribute, drawn and extracted as glyph offsets, no added characters), measured and
+    corrected once so the line ends flush. Lines of other languages are justified as before."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    if getattr(inline.justify_line, "pressroom", False):
+        return
+    original_justify, original_set_text = inline.justify_line, line_break.Layout.set_text
+
+    def set_text(self, text, justify=False):
+        original_set_text(self, text, justify)
+        spacing = getattr(self, "inter_character", 0)
+        if justify and spacing and self.text:
+            _letter_space(self, spacing)
+
+    def justify_line(context, line, extra_width):
+        if not INTER_CHARACTER.match(str(line.style["lang"] or "")) or extra_width <= 0:
+            return original_justify(context, line, extra_width)
+        texts = [box for box in _line_boxes(line) if isinstance(box, boxes.TextBox) and box.text]
+        gaps = sum(len(box.text) for box in texts) - 1
+        if gaps < 1:
+            return original_justify(context, line, extra_width)
+        spacing = extra_width / gaps
+        added = _space_line(context, line, texts, spacing)
+        if added > 0 and abs(added - extra_width) > 0.01:   # Pango's rounding at run edges
+            _space_line(context, line, texts, spacing * extra_width / added)
+
+    justify_line.pressroom = True
+    inline.justify_line = justify_line
+    line_break.Layout.set_text = set_text
+
+
+def _line_boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        if child.is_in_normal_flow():
+            yield from _line_boxes(child)
+
+
+def _letter_space(layout, spacing: float) -> None:
+    """A letter spacing of ``spacing`` (CSS px) over the whole text of a Pango layout."""
+    from weasyprint.text.ffi import TO_UNITS
+    from weasyprint.text.line_break import unicode_to_char_p
+
+    _, bytestring = unicode_to_char_p(layout.text)
+    attributes = pango.pango_layout_get_attributes(layout.layout)
+    if attributes == ffi.NULL:
+        attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    attribute = pango.pango_attr_letter_spacing_new(int(spacing * TO_UNITS))
+    attribute.start_index, attribute.end_index = 0, len(bytestring)
+    pango.pango_attr_list_change(attributes, attribute)
+    pango.pango_layout_set_attributes(layout.layout, attributes)
+
+
+def _space_line(context, line, texts, spacing: float) -> float:
+    """Give each text box of ``line`` the letter spacing ``spacing``, move the boxes after it
+    along, and return how much wider than unspaced the line's text became."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    added = 0.0
+    shift: dict[int, float] = {}
+    for box in texts:
+        layout = create_layout(box.text, box.style, context, max_width=None,
+                               justification_spacing=0)
+        layout.inter_character = spacing
+        layout.set_text(box.text, justify=True)
+        first, _ = layout.get_first_line()
+        width, _ = line_size(first, box.style)
+        layout.deactivate()
+        natural = getattr(box, "natural_width", box.width)
+        box.natural_width = natural
+        shift[id(box)] = width - box.width
+        box.width = width
+        box.pango_layout = layout
+        added = width - natural + added
+    _shift(line, shift, 0.0)
+    return added
+
+
+def _shift(box, shift: dict[int, float], offset: float) -> float:
+    """Move each box by the growth of the text boxes before it; grow inline boxes by theirs."""
+    box.position_x += offset
+    if isinstance(box, boxes.TextBox):
+        return offset + shift.get(id(box), 0.0)
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        start = offset
+        for child in box.children:
+            if child.is_in_normal_flow():
+                offset = _shift(child, shift, offset)
+        box.width += offset - start
+        return offset
+    return offset
 
 
 class engine_warnings:

@@ -90,3 +90,45 @@ def test_the_package_requires_the_supported_versions():
         dependencies = tomllib.load(file)["project"]["dependencies"]
     for package in engine.SUPPORTED:
         assert f"{package}{engine.supported_range(package)}" in dependencies
+
+
+# ---------- Chinese and Japanese lines justified between characters ----------
+
+CHINESE = ("今天晚上，很好的月光。我不见他，已是三十多年；今天见了，精神分外爽快。才知道以前的三十多年，"
+           "全是发昏；然而须十分小心。不然，那赵家的狗，何以看我两眼呢？我怕得有理。这是iPhone 14和"
+           "Windows 11的测试句子，看看拉丁文字如何处理。")
+
+
+def _line_ends(language: str, text: str) -> tuple[float, list[float]]:
+    """The column's right edge and the right edge of each line's last text box (CSS px)."""
+    html = (f'<html lang="{language}"><p style="width: 300px; text-align: justify; '
+            f'font: 14px \'Noto Serif CJK SC\', \'Charis SIL\'">{text}</p></html>')
+    document = engine.render_document(html, REPOSITORY.as_uri() + "/", None, [])
+    page = engine.page_boxes(document)[0]
+    paragraph = page.children[0].children[0].children[0]
+    ends = []
+    for line in paragraph.children:
+        texts = [box for box in _descendants(line) if engine.is_text(box) and box.text.strip()]
+        ends.append(texts[-1].position_x + texts[-1].width)
+    return paragraph.content_box_x() + paragraph.width, ends
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def test_chinese_lines_are_justified_between_characters():
+    right, ends = _line_ends("zh-Hans", CHINESE)
+    assert len(ends) > 3
+    for end in ends[:-1]:                       # every line but the last ends flush
+        assert end == pytest.approx(right, abs=0.2)
+    assert ends[-1] < right - 5                 # the last is not stretched
+
+
+def test_other_languages_stretch_only_at_spaces():
+    # the same characters marked as English: WeasyPrint's own justification (spaces only), so
+    # a line without a space stays short of the edge
+    right, ends = _line_ends("en", CHINESE)
+    assert any(end < right - 1 for end in ends[:-1])
