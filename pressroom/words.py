@@ -167,7 +167,7 @@ def cover_alt(publication, words: Words) -> str:
 def _merged(folders, names: list[str]) -> dict[str, tuple[str, Path, int]]:
     """key -> (word, file, line) from every catalogue of ``names`` in ``folders``: the first tag
     that has a key gives it (a more specific tag, then a more specific folder)."""
-    merged: dict[str, tuple[str, Path]] = {}
+    merged: dict[str, tuple[str, Path, int]] = {}
     for name in names:
         for folder in folders:
             path = folder / FOLDER / f"{name}.yaml"
