@@ -26,6 +26,7 @@ from .diagnostics import Problem, SourceError
 from .fonts import FONT_FIELDS, Faces, faces_table
 from .manuscript import typographic
 from .paths import BUILTIN_LAYOUTS
+from .words import Words, load as load_words, template_filters
 
 BUILTIN = BUILTIN_LAYOUTS  # the built-in layouts (see paths)
 
@@ -75,6 +76,11 @@ class Layout:
                 return next((f / relative for f in self.folders if (f / relative).is_file()), None)
         return None
 
+    def words(self, language: str) -> Words:
+        """The layout's words (``words/<tag>.yaml``) and date formats for a language tag;
+        their ``warnings`` belong in the build report."""
+        return load_words(self, language)
+
     def render(self, template: str, **context) -> str:
         """Render one of the layout's templates; errors name the template file and line."""
         env = LayoutSandbox(loader=LayoutLoader(self.folders),
@@ -82,6 +88,7 @@ class Layout:
                             trim_blocks=True, lstrip_blocks=True)
         env.filters["roman"] = roman
         env.filters["typographic"] = typographic
+        env.filters.update(template_filters())  # long_date, month_year, number, fill
         try:
             if any((folder / template).is_file() for folder in self.folders):
                 self.path(template)  # not a link out of the layout

@@ -26,6 +26,7 @@ from .model import Figure, Image, Section
 from .manuscript import plain_text
 from .pagination import PageStart, alnum_count
 from .sanitise import Close, Open, Piece, Raw, sanitise
+from .words import Words, builtin_english as english_words
 
 #: Top-level tokens that are a block without an opening/closing pair.
 LEAF_BLOCKS = {"hr", "fence", "code_block", "figure"}
@@ -78,9 +79,10 @@ class BodyRenderer(RendererHTML):
     """markdown-it's HTML renderer with figures, footnotes and links for one medium."""
 
     def __init__(self, medium: Medium, sections: list[Section],
-                 page_starts: Sequence[PageStart] = ()):
+                 page_starts: Sequence[PageStart] = (), words: Words | None = None):
         super().__init__()
         self.medium = medium
+        self.words = words  # the layout's words in the publication's language (notes' titles)
         self.by_file = {section.file_name: section for section in sections}
         self.section: Section | None = None
         self._footnote_depth = 0
@@ -362,7 +364,7 @@ class BodyRenderer(RendererHTML):
             self._line = None
             body = self.render(note.tokens, options, {})
             back = (f' <a class="noteback" href="#{note.id}-ref" role="doc-backlink" '
-                    f'aria-label="Back to text">\u21a9\ufe0e</a>')
+                    f'aria-label="{escape(self._word("back_to_text"))}">\u21a9\ufe0e</a>')
             notes.append(f'<aside class="footnote" epub:type="footnote" role="doc-footnote" '
                          f'id="{note.id}"><span class="footnote-number">{note.number}.</span> '
                          f"{body.strip()}{back}</aside>\n")
@@ -376,13 +378,20 @@ class BodyRenderer(RendererHTML):
             self._line = None
             body = self.render(note.tokens, options, {}).strip()
             back = (f' <a class="noteback" href="#{note.id}-ref" role="doc-backlink" '
-                    f'aria-label="Back to the text of note {note.number}">\u21a9\ufe0e</a>')
+                    f'aria-label="{escape(self._word("back_to_note", number=note.number))}">'
+                    '\u21a9\ufe0e</a>')
             # inside the note's last paragraph, not on a line of its own
             body = body[:-4] + back + "</p>" if body.endswith("</p>") else body + back
             notes.append(f'<li id="{note.id}" value="{note.number}">{body}</li>\n')
         return (f'<section class="footnotes" aria-labelledby="{section.id}-notes">\n'
-                f'<h2 class="footnotes-title" id="{section.id}-notes">Notes</h2>\n'
+                f'<h2 class="footnotes-title" id="{section.id}-notes">{escape(self._word("notes"))}</h2>\n'
                 f'<ol>\n{"".join(notes)}</ol>\n</section>\n')
+
+    def _word(self, key: str, **values) -> str:
+        """One of the layout's words (English without a publication's words)."""
+        if self.words is None:
+            self.words = english_words()
+        return self.words.fill(key, **values)
 
     # --- links between sections ---
 

@@ -26,6 +26,7 @@ from ..manuscript import plain_text
 from ..model import Image, Publication, Section
 from ..pagination import STARTS, PageStart, load
 from ..render import BodyRenderer, Medium
+from ..words import Words, cover_alt as photo_alt
 from . import Built, Job
 from ..atomic import atomic_output
 from ..imprint import build_time
@@ -88,14 +89,17 @@ EPUB_MEDIUM = Medium(
 
 def make_book(publication: Publication, layout: Layout,
               variants: dict[Path, tuple[bytes, str]], print_cover: bytes | None = None,
-              page_starts: list[PageStart] | None = None) -> epub.EpubBook:
+              page_starts: list[PageStart] | None = None,
+              words: Words | None = None) -> epub.EpubBook:
     """The EbookLib book: metadata, images (their e-reader ``variants``: bytes and media type,
     by path), cover page, sections, navigation. The cover is ``print_cover`` (a JPEG of the
     screen PDF's first page) when given, else the cover photo. With ``page_starts`` (from the
     screen PDF), the sections carry the print edition's page breaks; ``page_list`` then gives
-    the nav's page list."""
+    the nav's page list. ``words``: the layout's words in the book's language (the cover's
+    and the navigation's titles)."""
     settings = publication.settings
     page_starts = page_starts or []
+    words = words or layout.words(settings.language)
     book = epub.EpubBook()
     book.set_identifier(settings.identifier)
     book.set_title(settings.title)
@@ -127,26 +131,28 @@ def make_book(publication: Publication, layout: Layout,
         items[image.path] = item
         book.add_item(item)
 
-    renderer = BodyRenderer(EPUB_MEDIUM, publication.sections, page_starts)
-    context = dict(publication=publication, settings=settings, sections=publication.sections)
+    renderer = BodyRenderer(EPUB_MEDIUM, publication.sections, page_starts, words=words)
+    context = dict(publication=publication, settings=settings, sections=publication.sections,
+                   words=words)
     spine: list = []
     cover_item = None
     if print_cover is not None:  # the brochure's own cover, so e-book and print share one design
         cover_item = epub.EpubImage(uid="cover-image", file_name=PRINT_COVER,
                                     media_type="image/jpeg", content=print_cover)
         book.add_item(cover_item)
-        cover_alt = f"The cover of {settings.title}" + (
-            f", with a photograph: {publication.cover_alt}" if publication.cover else "")
+        cover_alt = words.fill("epub_cover_alt_photo", title=settings.title,
+                               photo=photo_alt(publication, words)) if publication.cover \
+            else words.fill("epub_cover_alt", title=settings.title)
     elif publication.cover:
-        cover_item, cover_alt = items[publication.cover.path], publication.cover_alt
+        cover_item, cover_alt = items[publication.cover.path], photo_alt(publication, words)
     if cover_item is not None:
         cover_item.properties = ["cover-image"]
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
-        cover = _document(book, "cover", "cover.xhtml", "Cover", settings.language, stylesheet,
+        cover = _document(book, "cover", "cover.xhtml", words.cover, settings.language, stylesheet,
                           layout.render("epub/cover.xhtml", cover_url=cover_item.file_name,
                                         cover_alt=cover_alt, **context))
         spine.append(cover)
-        book.guide.append({"type": "cover", "href": "cover.xhtml", "title": "Cover"})
+        book.guide.append({"type": "cover", "href": "cover.xhtml", "title": words.cover})
 
     documents = [
         _document(book, section.id, section_href(section), section.title, settings.language,
@@ -156,13 +162,13 @@ def make_book(publication: Publication, layout: Layout,
 
     book.toc = [epub.Link(section_href(s), s.title, s.id) for s in publication.sections]
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title="Contents")
+    nav = epub.EpubNav(title=words.contents)
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
     book.add_item(nav)
-    book.guide.append({"type": "toc", "href": "nav.xhtml", "title": "Contents"})
+    book.guide.append({"type": "toc", "href": "nav.xhtml", "title": words.contents})
     first_body = next((s for s in publication.sections if s.kind == "body"),
                       publication.sections[0])
-    book.guide.append({"type": "text", "href": section_href(first_body), "title": "Start"})
+    book.guide.append({"type": "text", "href": section_href(first_body), "title": words.start})
     book.spine = spine + ["nav"] + documents
     return book
 
@@ -236,17 +242,19 @@ def write_epub(publication: Publication, layout: Layout, path: Path,
     print_cover = cover_from_pdf(print_pdf) if print_pdf and print_pdf.is_file() else None
     variants = images.ereader_variants(publication.images,
                                        cache or path.parent / ".cache" / "ereader", progress)
-    book = make_book(publication, layout, variants, print_cover, page_starts)
+    words = layout.words(publication.settings.language)
+    book = make_book(publication, layout, variants, print_cover, page_starts, words)
     with atomic_output(path) as tmp:
         checkpoint("epub writing")
         # compresslevel 0: _repack writes the final zip (EbookLib deflated the photos too,
         # most of the time of a long book's EPUB)
         epub.write_epub(str(tmp), book, {"epub3_pages": False, "raise_exceptions": True,
                                          "mtime": modified.replace(tzinfo=None),
-                                         "landmark_title": "Landmarks", "compresslevel": 0})
+                                         "landmark_title": words.landmarks,
+                                         "compresslevel": 0})
         _repack(tmp, modified, publication.settings.language,
-                page_list(publication, page_starts or []))
-    return []
+                page_list(publication, page_starts or []), words.pages)
+    return list(words.warnings)
 
 
 def cover_from_pdf(pdf: Path) -> bytes:
@@ -269,14 +277,15 @@ def _document(book, uid, file_name, title, language, stylesheet, content) -> epu
 
 
 def _repack(path: Path, when: dt.datetime, language: str,
-            pages: list[tuple[int, str]] = ()) -> None:
+            pages: list[tuple[int, str]] = (), pages_title: str = "Pages") -> None:
     """Rewrite the zip with fixed entry times, mimetype first and stored, the package's
     ``language`` on its root element (EbookLib writes only dc:language) and the page list
-    (``pages``) in the nav document (EbookLib's own page list is unusable)."""
+    (``pages``, headed ``pages_title``) in the nav document (EbookLib's own page list is
+    unusable)."""
     stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    entries = [(name, _nav(data, pages) if name.endswith("/nav.xhtml") else data)
+    entries = [(name, _nav(data, pages, pages_title) if name.endswith("/nav.xhtml") else data)
                for name, data in entries]
     entries = [(name, _with_package_language(data, language) if name.endswith(".opf") else data)
                for name, data in entries]
@@ -296,15 +305,16 @@ def _repack(path: Path, when: dt.datetime, language: str,
 STORED_AS_IS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2")
 
 
-def _nav(nav: bytes, pages: list[tuple[int, str]]) -> bytes:
+def _nav(nav: bytes, pages: list[tuple[int, str]], title: str = "Pages") -> bytes:
     """The nav document with its landmarks hidden (they are for reading systems; the contents
     page shows only the contents) and, with ``pages``, a hidden ``page-list`` before
-    ``</body>``."""
+    ``</body>``, headed ``title``."""
     nav = nav.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="">')
     if not pages:
         return nav
     items = "".join(f'<li><a href="{escape(href)}">{page}</a></li>' for page, href in pages)
-    page_nav = f'<nav epub:type="page-list" hidden=""><ol>{items}</ol></nav>\n'
+    page_nav = (f'<nav epub:type="page-list" hidden=""><h2>{escape(title)}</h2>'
+                f'<ol>{items}</ol></nav>\n')
     head, body_end, tail = nav.decode("utf-8").rpartition("</body>")
     if not body_end:
         raise ValueError("nav.xhtml has no </body>")

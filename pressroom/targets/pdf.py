@@ -21,6 +21,7 @@ from ..model import Publication
 from ..progress import Progress
 from ..pdfwalk import stable_pdf
 from ..render import BodyRenderer, Medium
+from ..words import Words, cover_alt
 from . import Built, Job
 
 #: The source's images reach WeasyPrint by content, not by place: WeasyPrint names each PDF
@@ -62,12 +63,14 @@ def build(job: Job) -> Built:
 
 
 def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
-               bleed_mm: float = 0) -> str:
+               bleed_mm: float = 0, words: Words | None = None) -> str:
     """The one HTML document the layout makes of the whole publication (press files: with the
-    bleed and their own image variants)."""
-    renderer = BodyRenderer(medium, publication.sections)
+    bleed and their own image variants), with the layout's ``words`` in its language."""
+    words = words or layout.words(publication.settings.language)
+    renderer = BodyRenderer(medium, publication.sections, words=words)
     html = layout.render("print.html", publication=publication, settings=publication.settings,
                          sections=publication.sections, body=renderer.section_body,
+                         words=words, cover_alt=cover_alt(publication, words),
                          modified=build_time(), bleed_mm=bleed_mm,
                          font_stacks=Markup(stacks_css(layout.fonts, publication.settings.language)),
                          barcode_url=isbn_barcode(publication.settings.isbn)
@@ -98,10 +101,12 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     fetcher = source_fetcher(publication.root, layout, images or {
         image.sha256: image.path for image in publication.images})
     stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
+    words = layout.words(publication.settings.language)
     with engine_warnings() as warnings, progress.engine_pages():
-        document = render_document(print_html(publication, layout, medium, bleed_mm),
+        document = render_document(print_html(publication, layout, medium, bleed_mm, words),
                                    layout.folder.as_uri() + "/", fetcher,
                                    [stylesheet, *stylesheets])
+    warnings[:0] = words.warnings  # a language the layout has no words in
     # What the fetcher refused, where WeasyPrint's own warning does not say it (fonts)
     warnings += [why for url, why in dict(fetcher.refused).items()
                  if not any(url in warning for warning in warnings)]

@@ -34,6 +34,7 @@ from ..layouts import Layout
 from ..model import Image, Publication, Section
 from ..render import BodyRenderer, Medium
 from . import Built, Job
+from ..words import cover_alt
 from .epub import image_href
 
 TEMPLATE = "web.html"
@@ -124,7 +125,8 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
     medium = Medium(name="web", image_url=image_url, section_url=section_href,
                     anchor_url=lambda section, anchor: f"{section_href(section)}#{anchor}",
                     image_attributes=image_attributes)
-    renderer = BodyRenderer(medium, publication.sections)
+    words = layout.words(publication.settings.language)
+    renderer = BodyRenderer(medium, publication.sections, words=words)
 
     css = layout.path(STYLESHEET)
     css_text = css.read_text(encoding="utf-8")
@@ -146,13 +148,13 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
     cover = None
     if publication.cover is not None:
         web_cover = web_images[publication.cover.path]
-        cover = dict(src=web_cover.href, alt=publication.cover_alt,
+        cover = dict(src=web_cover.href, alt=cover_alt(publication, words),
                      attributes=_attributes(web_cover.attributes(lazy=False, sizes=COVER_SIZES)))
     sections = publication.sections
     context = dict(publication=publication, settings=settings, sections=sections,
                    lang=settings.language, dir=direction(settings), stylesheet=STYLESHEET,
                    index=INDEX, url=section_href, cover=cover,
-                   credits=_credits(publication))
+                   credits=_credits(publication), words=words)
     pages: dict[str, str] = {}
     for number, section in enumerate(sections):
         previous = sections[number - 1] if number > 0 else None
@@ -173,7 +175,7 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
             staging(folder / name).write_bytes(data)
         checkpoint("web writing")
     _remove_stale(folder, previous_files - set(files))
-    return written, []
+    return written, list(words.warnings)
 
 
 def _web_image(image: Image, variant: tuple[bytes, str], cache: Path,
