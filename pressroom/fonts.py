@@ -21,6 +21,8 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 
+import tinycss2
+
 from .diagnostics import Problem, SourceError
 from .language import SCRIPTS, script as script_of
 
@@ -141,6 +143,18 @@ def script_code(char: str, language: str) -> str:
     return UNICODE_SCRIPTS.get(code, code)
 
 
+def font_face_families(css: str) -> set[str]:
+    """The families a stylesheet's ``@font-face`` rules declare: a layout's own fonts."""
+    families = set()
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
+            for item in tinycss2.parse_blocks_contents(rule.content, True, True):
+                if item.type == "declaration" and item.lower_name == "font-family":
+                    families.add(" ".join(token.value for token in item.value
+                                          if token.type in ("string", "ident")))
+    return families
+
+
 # ---------- System faces ----------
 
 @dataclass(frozen=True)
@@ -208,3 +222,65 @@ def system_key(fonts: dict[str, Faces], own_families: set[str]) -> list[str]:
                 found += [f"{face.family}|{face.style}|{face.file}|{face.index}|{face.version}"
                           for face in installed(family)]
     return sorted(set(found))
+
+
+# ---------- Faces for the web edition ----------
+
+#: CSS weights the web edition's faces are made in, and the style names fontconfig gives them.
+WEB_WEIGHTS = {400: "Regular", 700: "Bold"}
+SUBSET_VERSION = 1  # bump to remake the subsets in the cache
+
+
+def scripts_used(text: str, language: str, fonts: dict[str, Faces]) -> list[str]:
+    """The layout's script entries whose characters ``text`` holds, the publication's first."""
+    own = script_of(language)
+    found = {script_code(char, language) for char in set(text) if ord(char) > 0x2FF}
+    found = [code for code in fonts if code in found]
+    return sorted(found, key=lambda code: code != own)
+
+
+def subset_woff2(face: SystemFace, text: str, cache) -> bytes:
+    """The system face, with only the glyphs ``text`` needs (and its OpenType features), as
+    WOFF2; kept in ``cache`` by face, version and characters."""
+    import hashlib
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    characters = "".join(sorted(set(text)))
+    key = hashlib.sha256(f"{face.file}|{face.index}|{face.version}|{SUBSET_VERSION}|"
+                         f"{characters}".encode()).hexdigest()[:24]
+    kept = cache / f"web-subset-{key}.woff2"
+    if kept.is_file():
+        return kept.read_bytes()
+    font = TTFont(face.file, fontNumber=face.index, lazy=True, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    font.save(out)
+    cache.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def face_file(family: str, weight: int) -> SystemFace | None:
+    """The installed face of ``family`` for a CSS weight (Regular for 400, Bold for 700)."""
+    faces = installed(family)
+    wanted = WEB_WEIGHTS[weight]
+    return next((face for face in faces if face.style == wanted), faces[0] if faces else None)
+
+
+def licence_of(package: str | None) -> tuple[str, bytes] | None:
+    """The licence Debian installs with a font package (its copyright file): name, text."""
+    from pathlib import Path
+
+    doc = Path("/usr/share/doc") / (package or "-") / "copyright"
+    return (f"LICENSE-{package}.txt", doc.read_bytes()) if package and doc.is_file() else None

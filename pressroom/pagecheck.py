@@ -15,10 +15,9 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-import tinycss2
-
 from .engine import (glyphs_of, has_glyphs, is_footnote_area, is_line, is_margin, is_replaced,
                      is_text, page_boxes)
+from .fonts import font_face_families  # noqa: F401 (the layout's fonts, for callers)
 
 PT = 96 / 72                  # CSS px per point
 TOLERANCE = 0.5 * PT          # how far past the live area a box may reach (0.5 pt)
@@ -57,18 +56,6 @@ def check_pages(document, layout_fonts: set[str] | None = None,
     findings += _glyphs_and_fonts(pages, layout_fonts, sources or {}, language)
     findings += _footnote_moved(pages)
     return sorted(findings, key=lambda finding: finding.page)
-
-
-def font_face_families(css: str) -> set[str]:
-    """The families a stylesheet's ``@font-face`` rules declare: a layout's own fonts."""
-    families = set()
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
-            for item in tinycss2.parse_blocks_contents(rule.content, True, True):
-                if item.type == "declaration" and item.lower_name == "font-family":
-                    families.add(" ".join(token.value for token in item.value
-                                          if token.type in ("string", "ident")))
-    return families
 
 
 # ---------- The layout tree ----------

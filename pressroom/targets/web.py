@@ -33,6 +33,7 @@ from ..interrupt import checkpoint, uninterruptible
 from ..layouts import Layout
 from ..model import Image, Publication, Section
 from ..render import BodyRenderer, Medium
+from ..language import script as script_of
 from . import Built, Job
 from ..words import cover_alt
 from .epub import image_href
@@ -91,7 +92,7 @@ def section_href(section: Section) -> str:
 def direction(settings) -> str | None:
     """The text direction the settings give (``dir`` or ``direction``), else ``rtl`` for a
     right-to-left language, else None (left to right, the default: no attribute)."""
-    given = getattr(settings, "dir", None) or getattr(settings, "direction", None)
+    given = getattr(settings, "dir", None)
     if given:
         return str(given)
     return "rtl" if _RTL.match(settings.language or "") else None
@@ -142,7 +143,7 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
                         licence.read_bytes()
         else:
             files[relative] = layout.path(relative).read_bytes()
-    files[STYLESHEET] = _renamed_urls(css_text, renamed).encode("utf-8")
+    css_text = _renamed_urls(css_text, renamed)
 
     settings = publication.settings
     cover = None
@@ -166,6 +167,8 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
                                  previous=None, next=sections[0] if sections else None, **context)
     for name, html in pages.items():
         files[name] = html.encode("utf-8")
+    css_text += script_faces(publication, layout, css_text, "".join(pages.values()), cache, files)
+    files[STYLESHEET] = css_text.encode("utf-8")
     files[MANIFEST] = "".join(f"{name}\n" for name in sorted([*files, MANIFEST])).encode()
 
     previous_files = _manifest(folder)
@@ -176,6 +179,77 @@ def write_web(publication: Publication, layout: Layout, folder: Path, cache: Pat
         checkpoint("web writing")
     _remove_stale(folder, previous_files - set(files))
     return written, list(words.warnings)
+
+
+def script_faces(publication: Publication, layout: Layout, css_text: str, text: str,
+                 cache: Path, files: dict[str, bytes]) -> str:
+    """CSS for the scripts the edition's text uses whose faces (layout.yaml) are system faces,
+    not web.css's own: each face subset to the characters the pages hold, as WOFF2 in
+    ``fonts/`` with its licence, and the stylesheet's ``--font-text`` and ``--font-display``
+    with them (the publication's own script first, another script's before the generic
+    family). Nothing for a publication whose text the layout's web fonts set."""
+    from ..fonts import face_file, font_face_families, licence_of, scripts_used, subset_woff2
+
+    own = {family.casefold() for family in font_face_families(css_text)}
+    language = publication.settings.language
+    rules, stacks = [], {"text": [], "display": []}
+    for code in scripts_used(text, language, layout.fonts):
+        faces = layout.fonts[code]
+        for role in stacks:
+            family = faces.face(role)
+            if family.casefold() in own or family in stacks[role]:
+                continue
+            made = False
+            for weight in (400, 700):
+                face = face_file(family, weight)
+                if face is None:
+                    continue
+                name = f"fonts/{re.sub(r'[^a-z0-9]+', '-', family.lower())}-{weight}.woff2"
+                if name not in files:
+                    files[name] = subset_woff2(face, text, cache)
+                rules.append(f'@font-face {{ font-family: "{family}"; font-style: normal; '
+                             f'font-weight: {weight}; font-display: swap; '
+                             f'src: url("{name}") format("woff2"); }}')
+                made = True
+            if made:
+                stacks[role].append((code, family))
+                licence = licence_of(faces.package)
+                if licence:
+                    files[f"fonts/{licence[0]}"] = licence[1]
+    if not rules:
+        return ""
+    own_script = script_of(language)
+    declarations = []
+    for role, added in stacks.items():
+        given = _root_value(css_text, f"--font-{role}")
+        if not added or given is None:
+            continue
+        parts = [part.strip() for part in given.split(",")]
+        first = [f'"{family}"' for code, family in added if code == own_script]
+        others = [f'"{family}"' for code, family in added if code != own_script]
+        generic = parts[-1:] if parts and parts[-1].strip("\"'") in GENERIC else []
+        body = parts[:-1] if generic else parts
+        declarations.append(f"--font-{role}: {', '.join(first + body + others + generic)};")
+    return ("\n/* The faces of the scripts this edition uses beyond the fonts above (layout.yaml, "
+            "fonts:), with only the characters its pages hold. */\n" + "\n".join(rules)
+            + (f"\n:root {{ {' '.join(declarations)} }}\n" if declarations else "\n"))
+
+
+GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui",
+           "ui-serif", "ui-sans-serif", "ui-monospace"}
+
+
+def _root_value(css_text: str, name: str) -> str | None:
+    """The value a ``:root`` rule of the stylesheet gives the custom property ``name``."""
+    import tinycss2
+
+    value = None
+    for rule in tinycss2.parse_stylesheet(css_text, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
+            for item in tinycss2.parse_blocks_contents(rule.content, True, True):
+                if item.type == "declaration" and item.name == name:
+                    value = tinycss2.serialize(item.value).strip()
+    return value
 
 
 def _web_image(image: Image, variant: tuple[bytes, str], cache: Path,
