@@ -175,8 +175,9 @@ def justify_between_characters() -> None:
     a line of Chinese has none, so it stays short, and one space in a Latin word puts all the
     slack there. In a line whose language is Chinese or Japanese, the slack is shared between
     all its characters instead: each text box's Pango layout gets a letter spacing (Pango's
-    attribute, drawn and extracted as glyph offsets, no added characters), measured and
-    corrected once so the line ends flush. Lines of other languages are justified as before."""
+    attribute, drawn and extracted as glyph offsets, no added characters), which Pango puts
+    between a box's characters and not at its ends; the same space goes between one box and
+    the next. Lines of other languages are justified as before."""
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
@@ -197,10 +198,7 @@ def justify_between_characters() -> None:
         gaps = sum(len(box.text) for box in texts) - 1
         if gaps < 1:
             return original_justify(context, line, extra_width)
-        spacing = extra_width / gaps
-        added = _space_line(context, line, texts, spacing)
-        if added > 0 and abs(added - extra_width) > 0.01:   # Pango's rounding at run edges
-            _space_line(context, line, texts, spacing * extra_width / added)
+        _space_line(context, line, texts, extra_width / gaps)
 
     justify_line.pressroom = True
     inline.justify_line = justify_line
@@ -229,14 +227,13 @@ def _letter_space(layout, spacing: float) -> None:
     pango.pango_layout_set_attributes(layout.layout, attributes)
 
 
-def _space_line(context, line, texts, spacing: float) -> float:
-    """Give each text box of ``line`` the letter spacing ``spacing``, move the boxes after it
-    along, and return how much wider than unspaced the line's text became."""
+def _space_line(context, line, texts, spacing: float) -> None:
+    """Give each text box of ``line`` the letter spacing ``spacing`` (between its characters),
+    put ``spacing`` between one box and the next too, and move the boxes along."""
     from weasyprint.text.line_break import create_layout, line_size
 
-    added = 0.0
     shift: dict[int, float] = {}
-    for box in texts:
+    for number, box in enumerate(texts, 1):
         layout = create_layout(box.text, box.style, context, max_width=None,
                                justification_spacing=0)
         layout.inter_character = spacing
@@ -244,14 +241,10 @@ def _space_line(context, line, texts, spacing: float) -> float:
         first, _ = layout.get_first_line()
         width, _ = line_size(first, box.style)
         layout.deactivate()
-        natural = getattr(box, "natural_width", box.width)
-        box.natural_width = natural
-        shift[id(box)] = width - box.width
+        shift[id(box)] = width - box.width + (spacing if number < len(texts) else 0)
         box.width = width
         box.pango_layout = layout
-        added = width - natural + added
     _shift(line, shift, 0.0)
-    return added
 
 
 def _shift(box, shift: dict[int, float], offset: float) -> float:
