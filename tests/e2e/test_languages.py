@@ -101,8 +101,7 @@ def test_the_pdf_text_is_the_manuscripts(edition, request):
     if name == "he":  # a known defect, kept visible: it fails loudly (XPASS) once fixed
         request.applymarker(pytest.mark.xfail(strict=True, reason=(
             "pointed Hebrew (niqqud) extracts from WeasyPrint 70's PDF with spaces inside words "
-            "and stray characters: its ToUnicode maps a glyph to the first cluster it was drawn "
-            "in, and marks get clusters of their own")))
+            "and stray characters (pdfium and poppler alike); the glyphs print right")))
     first = sorted((PUBLICATIONS / name / "manuscript").glob("*.md"))[0].read_text("utf-8")
     body = re.sub(r"^---\n.*?\n---\n", "", first, flags=re.S)
     paragraph = next(block for block in body.split("\n\n") if block.strip() and not
