@@ -40,6 +40,18 @@ def sample_book(tmp_path_factory):
     return build(source, tmp_path_factory.mktemp("sample-book"), targets=("pdf",))
 
 
+@pytest.fixture(scope="session")
+def chinese(tmp_path_factory):
+    """The Simplified Chinese test publication (the Analects), its screen PDF."""
+    return build(PUBLICATIONS / "zh-hans", tmp_path_factory.mktemp("zh-hans"), targets=("pdf",))
+
+
+@pytest.fixture(scope="session")
+def arabic(tmp_path_factory):
+    """The Arabic test publication (the Universal Declaration of Human Rights), its PDF."""
+    return build(PUBLICATIONS / "ar", tmp_path_factory.mktemp("ar"), targets=("pdf",))
+
+
 def output(report, suffix: str) -> Path:
     return next(path for path in report.outputs if path.suffix == suffix)
 

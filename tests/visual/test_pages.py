@@ -40,6 +40,8 @@ PAGES = {  # golden name -> (build fixture, page number)
     "book-contents": ("sample_book", 5),
     "book-chapter-opener": ("sample_book", 9),
     "book-text-page": ("sample_book", 12),
+    "chinese-contents": ("chinese", 3),
+    "chinese-text-page": ("chinese", 7),
 }
 
 
