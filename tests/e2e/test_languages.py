@@ -177,3 +177,27 @@ def test_the_web_edition_serves_the_faces_of_its_script(edition, tmp_path):
     assert max((web / url).stat().st_size for url in served) < 1_500_000
     assert re.search(rf'--font-text: "{family}"', css)  # the publication's script first
     assert list(web.glob("fonts/LICENSE-fonts-noto-*.txt"))
+
+
+#: Punctuation a CJK line may not start with (closing) or end with (opening).
+CLOSING = set("，。、；：？！）」』】〕〉》”’…・ー") | set(",.;:?!)")
+OPENING = set("（「『【〔〈《“‘") | set("(")
+
+
+def test_cjk_lines_break_by_their_rules(edition):
+    """No line of a Chinese, Japanese or Korean PDF starts with closing punctuation or ends
+    with opening punctuation (kinsoku), and nothing is hyphenated."""
+    name, layout, report = edition
+    if name not in ("zh-hans", "ja", "ko"):
+        pytest.skip("CJK only")
+    pdf = pypdfium2.PdfDocument(output(report, ".pdf"))
+    try:
+        lines = [line.strip() for page in pdf
+                 for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
+    finally:
+        pdf.close()
+    assert len(lines) > 40
+    assert [line for line in lines if line[0] in CLOSING] == []
+    assert [line for line in lines if line[-1] in OPENING] == []
+    # a line of text ending in a hyphen would be hyphenation (an identifier may break at one)
+    assert not [line for line in lines if line.endswith("-") and re.search("[\u3040-\u9fff\uac00-\ud7af]", line)]
