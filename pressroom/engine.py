@@ -130,8 +130,26 @@ def render_document(html: str, base_url: str, fetcher, stylesheets: list[Path | 
 def write_pdf(document, target: Path, variant: str, identifier: bool | None = None) -> None:
     """Write a rendered document to ``target`` as the PDF ``variant`` ("pdf/ua-1", "pdf/x-4",
     ...); ``identifier=False`` leaves out the file identifier (pydyf would hold the whole file
-    in memory to hash it), None lets WeasyPrint write it."""
-    document.write_pdf(target, pdf_variant=variant, pdf_identifier=identifier)
+    in memory to hash it), None lets WeasyPrint write it. A right-to-left document (its root's
+    direction) gets ``/ViewerPreferences << /Direction /R2L >>``, so viewers show its spreads
+    and scroll its pages right to left."""
+    document.write_pdf(target, pdf_variant=variant, pdf_identifier=identifier,
+                       finisher=_right_to_left if direction_of(document) == "rtl" else None)
+
+
+def direction_of(document) -> str:
+    """``ltr`` or ``rtl``: the direction of a rendered document's root element."""
+    pages = page_boxes(document)
+    if not pages or not pages[0].children:
+        return "ltr"
+    return pages[0].children[0].style["direction"]
+
+
+def _right_to_left(document, pdf) -> None:
+    """A WeasyPrint finisher: the PDF's viewer preferences say it reads right to left."""
+    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+    preferences["Direction"] = "/R2L"  # beside PDF/UA's DisplayDocTitle
+    pdf.catalog["ViewerPreferences"] = preferences
 
 
 class PageReferences:

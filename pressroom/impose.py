@@ -16,10 +16,12 @@ from .marks import Rect, load_font, mark_page, page_boxes, registration_colour_s
 TOLERANCE = 0.01  # pt: pages whose trims differ by more cannot share a sheet
 
 
-def saddle_stitch_order(page_count: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def saddle_stitch_order(page_count: int, right_to_left: bool = False
+                        ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """For a page count that is a multiple of 4: per sheet,
     (front (left, right), back (left, right)), 1-based page numbers:
-    for 8 pages: [((8, 1), (2, 7)), ((6, 3), (4, 5))]."""
+    for 8 pages: [((8, 1), (2, 7)), ((6, 3), (4, 5))]. A right-to-left publication is bound on
+    the other edge, so each spread is mirrored: [((1, 8), (7, 2)), ((3, 6), (5, 4))]."""
     if page_count <= 0 or page_count % 4:
         advice = f": add {-page_count % 4} blank page(s)" if page_count > 0 else ""
         raise ValueError(f"saddle stitching needs a page count that is a positive multiple of 4, "
@@ -28,6 +30,8 @@ def saddle_stitch_order(page_count: int) -> list[tuple[tuple[int, int], tuple[in
     for sheet in range(page_count // 4):
         outer, inner = 2 * sheet, 2 * sheet + 1
         sheets.append(((page_count - outer, 1 + outer), (1 + inner, page_count - inner)))
+    if right_to_left:
+        return [((front[1], front[0]), (back[1], back[0])) for front, back in sheets]
     return sheets
 
 
@@ -38,7 +42,7 @@ def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
     at the spine, registration targets and the slug line ``slug("sheet 1 front · pages 8 | 1")``
     are drawn outside the spread's bleed, as :func:`pressroom.marks.add_marks` draws them."""
     with pikepdf.open(source) as src, pikepdf.new() as out:
-        order = saddle_stitch_order(len(src.pages))
+        order = saddle_stitch_order(len(src.pages), right_to_left(src))
         boxes = [page_boxes(page)[1:] for page in src.pages]
         width, height = boxes[0][0].width, boxes[0][0].height
         for number, (trim, _) in enumerate(boxes, 1):
@@ -102,9 +106,18 @@ def _place(name: str, clip: Rect, dx: float, dy: float) -> str:
             f"1 0 0 1 {dx:.6f} {dy:.6f} cm {name} Do Q")
 
 
+def right_to_left(pdf: pikepdf.Pdf) -> bool:
+    """Whether a PDF says it reads right to left (``/ViewerPreferences /Direction /R2L``)."""
+    preferences = pdf.Root.get("/ViewerPreferences")
+    return isinstance(preferences, pikepdf.Dictionary) and preferences.get("/Direction") == "/R2L"
+
+
 def _copy_document_properties(src: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
-    """The press file's output intent (so the sheets are read in the same printing condition)
-    and title. The sheets do not claim PDF/X: they are an imposition proof for the printer."""
+    """The press file's output intent (so the sheets are read in the same printing condition),
+    title and reading direction. The sheets do not claim PDF/X: they are an imposition proof
+    for the printer."""
+    if right_to_left(src):
+        out.Root.ViewerPreferences = pikepdf.Dictionary(Direction=pikepdf.Name.R2L)
     if "/OutputIntents" in src.Root:
         intents = src.Root.OutputIntents
         out.Root.OutputIntents = pikepdf.Array([out.copy_foreign(src.make_indirect(intent))

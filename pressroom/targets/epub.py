@@ -104,6 +104,9 @@ def make_book(publication: Publication, layout: Layout,
     book.set_identifier(settings.identifier)
     book.set_title(settings.title)
     book.set_language(settings.language)
+    direction = "rtl" if settings.direction == "rtl" else None  # ltr: the default, no attribute
+    if direction:
+        book.set_direction(direction)  # the spine's page-progression-direction
     for number, author in enumerate(settings.authors, start=1):
         book.add_author(author, uid=f"creator{number}")
     for name, value in (("publisher", settings.publisher), ("rights", settings.rights),
@@ -148,21 +151,21 @@ def make_book(publication: Publication, layout: Layout,
     if cover_item is not None:
         cover_item.properties = ["cover-image"]
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
-        cover = _document(book, "cover", "cover.xhtml", words.cover, settings.language, stylesheet,
-                          layout.render("epub/cover.xhtml", cover_url=cover_item.file_name,
+        cover = _document(book, "cover", "cover.xhtml", words.cover, settings.language, direction,
+                          stylesheet, layout.render("epub/cover.xhtml", cover_url=cover_item.file_name,
                                         cover_alt=cover_alt, **context))
         spine.append(cover)
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": words.cover})
 
     documents = [
         _document(book, section.id, section_href(section), section.title, settings.language,
-                  stylesheet, layout.render("epub/section.xhtml", section=section,
+                  direction, stylesheet, layout.render("epub/section.xhtml", section=section,
                                             body=renderer.section_body(section), **context))
         for section in publication.sections]
 
     book.toc = [epub.Link(section_href(s), s.title, s.id) for s in publication.sections]
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title=words.contents)
+    nav = epub.EpubNav(title=words.contents, direction=direction)
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
     book.add_item(nav)
     book.guide.append({"type": "toc", "href": "nav.xhtml", "title": words.contents})
@@ -253,7 +256,8 @@ def write_epub(publication: Publication, layout: Layout, path: Path,
                                          "landmark_title": words.landmarks,
                                          "compresslevel": 0})
         _repack(tmp, modified, publication.settings.language,
-                page_list(publication, page_starts or []), words.pages)
+                page_list(publication, page_starts or []), words.pages,
+                "rtl" if publication.settings.direction == "rtl" else None)
     return list(words.warnings)
 
 
@@ -268,16 +272,18 @@ def cover_from_pdf(pdf: Path) -> bytes:
     return out.getvalue()
 
 
-def _document(book, uid, file_name, title, language, stylesheet, content) -> epub.EpubHtml:
+def _document(book, uid, file_name, title, language, direction, stylesheet,
+              content) -> epub.EpubHtml:
     document = epub.EpubHtml(uid=uid, file_name=file_name, title=title, lang=language,
-                             content=content)
+                             direction=direction, content=content)
     document.add_item(stylesheet)
     book.add_item(document)
     return document
 
 
 def _repack(path: Path, when: dt.datetime, language: str,
-            pages: list[tuple[int, str]] = (), pages_title: str = "Pages") -> None:
+            pages: list[tuple[int, str]] = (), pages_title: str = "Pages",
+            direction: str | None = None) -> None:
     """Rewrite the zip with fixed entry times, mimetype first and stored, the package's
     ``language`` on its root element (EbookLib writes only dc:language) and the page list
     (``pages``, headed ``pages_title``) in the nav document (EbookLib's own page list is
@@ -285,8 +291,8 @@ def _repack(path: Path, when: dt.datetime, language: str,
     stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    entries = [(name, _nav(data, pages, pages_title) if name.endswith("/nav.xhtml") else data)
-               for name, data in entries]
+    entries = [(name, _nav(data, pages, pages_title, direction) if name.endswith("/nav.xhtml")
+                else data) for name, data in entries]
     entries = [(name, _with_package_language(data, language) if name.endswith(".opf") else data)
                for name, data in entries]
     entries.sort(key=lambda entry: entry[0] != "mimetype")
@@ -305,11 +311,16 @@ def _repack(path: Path, when: dt.datetime, language: str,
 STORED_AS_IS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2")
 
 
-def _nav(nav: bytes, pages: list[tuple[int, str]], title: str = "Pages") -> bytes:
+def _nav(nav: bytes, pages: list[tuple[int, str]], title: str = "Pages",
+         direction: str | None = None) -> bytes:
     """The nav document with its landmarks hidden (they are for reading systems; the contents
-    page shows only the contents) and, with ``pages``, a hidden ``page-list`` before
-    ``</body>``, headed ``title``."""
+    page shows only the contents), ``dir`` on its root as on every document (EbookLib puts it on
+    the body only) and, with ``pages``, a hidden ``page-list`` before ``</body>``, headed
+    ``title``."""
     nav = nav.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="">')
+    root = re.search(rb"<html\b[^>]*>", nav)
+    if direction and root and b" dir=" not in root[0]:
+        nav = nav[:root.start()] + b'<html dir="' + direction.encode() + b'"' + nav[root.start() + 5:]
     if not pages:
         return nav
     items = "".join(f'<li><a href="{escape(href)}">{page}</a></li>' for page, href in pages)

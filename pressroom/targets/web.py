@@ -58,8 +58,6 @@ _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""")
 #: Versions of the resized copies and the WOFF2 fonts in the cache: bump to remake them.
 RESIZE_VERSION = 1
 WOFF2_VERSION = 1
-#: Right-to-left scripts, for ``dir`` when the settings give a language but no direction.
-_RTL = re.compile(r"^(ar|arc|ckb|dv|fa|he|iw|ks|ku-Arab|pa-Arab|ps|sd|ug|ur|yi)(-|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -90,12 +88,10 @@ def section_href(section: Section) -> str:
 
 
 def direction(settings) -> str | None:
-    """The text direction the settings give (``dir`` or ``direction``), else ``rtl`` for a
-    right-to-left language, else None (left to right, the default: no attribute)."""
-    given = getattr(settings, "dir", None)
-    if given:
-        return str(given)
-    return "rtl" if _RTL.match(settings.language or "") else None
+    """``dir`` for the pages: ``rtl`` for a right-to-left publication (its language's, or
+    ``dir:`` in publication.yaml), ``ltr`` only when publication.yaml says so, else None (left
+    to right, the default: no attribute)."""
+    return settings.direction if settings.direction == "rtl" or settings.dir else None
 
 
 def build(job: Job) -> Built:

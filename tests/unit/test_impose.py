@@ -21,6 +21,12 @@ def test_order_for_eight_pages():
     assert saddle_stitch_order(4) == [((4, 1), (2, 3))]
 
 
+def test_right_to_left_spreads_are_mirrored():
+    # the first sheet pairs page 1 on the left with the last page on the right
+    assert saddle_stitch_order(8, right_to_left=True) == [((1, 8), (7, 2)), ((3, 6), (5, 4))]
+    assert saddle_stitch_order(4, right_to_left=True) == [((1, 4), (3, 2))]
+
+
 @pytest.mark.parametrize("count", [4, 8, 12])
 def test_order_every_page_once_pairs_sum(count):
     order = saddle_stitch_order(count)
