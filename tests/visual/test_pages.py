@@ -42,6 +42,8 @@ PAGES = {  # golden name -> (build fixture, page number)
     "book-text-page": ("sample_book", 12),
     "chinese-contents": ("chinese", 3),
     "chinese-text-page": ("chinese", 7),
+    "arabic-contents": ("arabic", 2),
+    "arabic-text-page": ("arabic", 6),
 }
 
 
