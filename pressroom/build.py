@@ -31,34 +31,41 @@ class BuildReport:
     rebuilt: list[str] = field(default_factory=list)  # the targets made anew; others were current
     pages: dict[Path, int] = field(default_factory=dict)  # page count of each PDF output
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    editions: dict[str, "BuildReport"] = field(default_factory=dict)  # translations, by tag
 
 
-def load_publication(source: Path):
+def load_publication(source: Path, edition: str | None = None):
     """Read and check everything in the source folder and find its layout; nothing is written.
-    (Publication, Layout)."""
+    ``edition``: a translation's tag (translations/<tag>/), else the original. (Publication,
+    Layout)."""
     from .assemble import assemble
     from .config import load_settings, with_layout_defaults
+    from .editions import check_sections, edition_settings, folder_of
     from .layouts import find_layout
     from .manuscript import read_sections
 
     settings = load_settings(source / "manuscript" / "publication.yaml")
+    if edition:
+        settings = edition_settings(source, edition, settings)
+        check_sections(source, edition)
     layout = find_layout(settings.layout, source)
     settings = with_layout_defaults(settings, layout.print_defaults)
-    sections = read_sections(source)
+    sections = read_sections(source, folder_of(source, edition) if edition else None)
     return assemble(settings, source, sections), layout
 
 
 def build(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
-          progress: Progress | None = None) -> BuildReport:
+          progress: Progress | None = None, edition: str | None = None) -> BuildReport:
     """Publish ``source`` into ``out``: the targets named in ``targets`` (see
     :data:`pressroom.targets.REGISTRY`; ``all`` for every one), with the targets they need;
     targets whose inputs did not change since the last build into ``out`` are kept as they
-    are. A target that renders in a process of its own runs there beside the others."""
+    are. A target that renders in a process of its own runs there beside the others.
+    ``edition``: build that translation (see :mod:`pressroom.editions`) into ``out``."""
     targets = wanted(targets)
     progress = progress or Progress()
     started = time.perf_counter()
     state = BuildState(out)
-    stamp = source_stamp(source, out)
+    stamp = source_stamp(source, out, edition)
     if all(state.current(target.name, stamp=stamp) for target in targets):
         report = _reported(state, None, targets)
         report.timings["total"] = time.perf_counter() - started
@@ -68,7 +75,7 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
     from .render import source_warnings
 
     with images.remembering(state.images), stage("reading the source"):
-        publication, layout = load_publication(source)
+        publication, layout = load_publication(source, edition)
         common = source_warnings(publication.sections)  # what rendering removes: every medium
     checkpoint("source read")
     report = BuildReport(publication)
@@ -137,7 +144,7 @@ class _timed:
 
 
 def build_strict(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
-                 progress: Progress | None = None) -> BuildReport:
+                 progress: Progress | None = None, edition: str | None = None) -> BuildReport:
     """:func:`build`, but the outputs replace the previous ones only when the build gave no
     warning: it works in a scratch copy of ``out`` (hard links, so caches cost nothing)."""
     if source.resolve().is_relative_to(out.resolve()):
@@ -153,7 +160,7 @@ def build_strict(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
                 os.link(path, copy)
             except OSError:  # a file system without hard links
                 shutil.copy2(path, copy)
-        report = build(source, scratch, targets, progress)
+        report = build(source, scratch, targets, progress, edition)
         report.outputs = [out / path.relative_to(scratch) for path in report.outputs]
         report.pages = {out / path.relative_to(scratch): n for path, n in report.pages.items()}
         report.warnings = [w.replace(str(scratch), str(out)) for w in report.warnings]

@@ -110,13 +110,16 @@ def _signature(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns]
 
 
-def source_stamp(source: Path, out: Path) -> str:
+def source_stamp(source: Path, out: Path, edition: str | None = None) -> str:
     """A digest of the path, size and modification time of every file that can change a build:
-    the source's manuscript/, images/ and layouts/, the built-in layouts and the package's code,
-    with SOURCE_DATE_EPOCH. Nothing is read, so it costs milliseconds whatever the book's size."""
+    the source's manuscript/, images/ and layouts/ (and translations/<edition>/ for a
+    translation), the built-in layouts and the package's code, with SOURCE_DATE_EPOCH. Nothing
+    is read, so it costs milliseconds whatever the book's size."""
     digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    translation = [source / "translations" / edition] if edition else []
     folders = dict.fromkeys(folder.resolve() for folder in (
-        source / "manuscript", source / "images", source / "layouts", BUILTIN_LAYOUTS, CODE))
+        source / "manuscript", source / "images", source / "layouts", *translation,
+        BUILTIN_LAYOUTS, CODE))
     skip = out.resolve()
     for folder in folders:
         for path, info in _walk(folder, skip):
@@ -187,6 +190,7 @@ def target_keys(publication, layout) -> dict[str, str]:
     for path, _ in _walk(CODE, BUILTIN_LAYOUTS):  # an installed package holds the layouts
         common.add(path.relative_to(CODE).as_posix()).add(_content(path))
     common.add_file(publication.root / "manuscript" / "publication.yaml")
+    common.add(repr(publication.settings))  # a translation's publication.yaml, through them
     for face in system_key(layout.fonts, set()):  # the system faces layout.yaml names
         common.add(face)
     for section in publication.sections:

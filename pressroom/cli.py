@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .build import BuildReport, build, build_strict
+from .editions import build_editions
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
                           display_path, internal_error, stopped)
 from .paths import COMMAND, DEFAULT_SOURCE
@@ -59,6 +60,11 @@ def parser() -> argparse.ArgumentParser:
                            help="print a machine-readable report on stdout: outputs (size, "
                                 "pages, rebuilt or unchanged), warnings, preflight errors, "
                                 "timings")
+    build_cmd.add_argument("--edition", action="append", metavar="TAG",
+                           help="build only this edition: a translation's tag (translations/"
+                                "TAG/) or the original's language; repeat for more (default: "
+                                "the original and every translation, each translation into "
+                                "OUT/TAG/)")
     build_cmd.add_argument("--target", choices=(*REGISTRY, "all"), default="all",
                            help="; ".join(f"{target.name}: {target.summary}" + (
                                f" (with {', '.join(target.needs)})" if target.needs else "")
@@ -102,25 +108,34 @@ def run(args: argparse.Namespace) -> int:
                 return check(source, out)
             names = (args.target,)
             with _progress(args.quiet or args.json) as progress:
-                report = (build_strict if args.strict else build)(source, out, names, progress)
+                report = build_editions(source, out, names, progress, args.edition,
+                                        build_strict if args.strict else build)
     except (KeyboardInterrupt, SourceError, OSError) as error:  # OSError: e.g. a full disk
         return stopped(error, "interrupted; unfinished outputs were left unchanged")
-    if args.strict and report.warnings:
-        for warning in report.warnings:
+    reports = {"": report, **{f"{tag}: ": edition for tag, edition in report.editions.items()}}
+    warnings = [f"{tag}{warning}" for tag, each in reports.items() for warning in each.warnings]
+    errors = [f"{tag}{error}" for tag, each in reports.items() for error in each.preflight_errors]
+    if args.strict and warnings:
+        for warning in warnings:
             print(f"error: {warning}", file=sys.stderr)
-        print(f"error: --strict: {len(report.warnings)} warning"
-              f"{'s' * (len(report.warnings) != 1)} above; fix them or build without --strict",
+        print(f"error: --strict: {len(warnings)} warning"
+              f"{'s' * (len(warnings) != 1)} above; fix them or build without --strict",
               file=sys.stderr)
         return EXIT_USER_ERROR
-    for warning in report.warnings:
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    for error in report.preflight_errors:
+    for error in errors:
         print(f"error: {error}", file=sys.stderr)
-    code = EXIT_PREFLIGHT if report.preflight_errors else EXIT_OK
+    code = EXIT_PREFLIGHT if errors else EXIT_OK
     if args.json:
-        print(json.dumps(_json_report(report, names, code), indent=2))
+        data = _json_report(report, names, code)
+        data["editions"] = {tag: _json_report(edition, names, code)
+                            for tag, edition in report.editions.items()}
+        print(json.dumps(data, indent=2))
     else:
-        LOGGER.info("%s", summary(report, names))
+        for tag, each in reports.items():
+            if each.publication is not None or each.outputs:
+                LOGGER.info("%s%s", tag, summary(each, names))
     return code
 
 

@@ -358,3 +358,8 @@ def _isbn13(value: str) -> str | None:
             check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10) % 10
             return core + str(check)
     return None
+
+
+#: For translations (pressroom.editions): what a language tag looks like, and ISBN digits.
+LANGUAGE_TAG = _LANGUAGE
+isbn_of = _isbn13

@@ -37,9 +37,10 @@ def markdown() -> MarkdownIt:
             .use(attrs_block_plugin))
 
 
-def read_sections(root: Path) -> list[Section]:
-    """Every section of the manuscript, in file-name order; all problems reported together."""
-    folder = root / "manuscript"
+def read_sections(root: Path, folder: Path | None = None) -> list[Section]:
+    """Every section of the manuscript (or of ``folder``: a translation's), in file-name order;
+    all problems reported together."""
+    folder = folder or root / "manuscript"
     files = sorted(folder.glob("*.md"))
     if not files:
         raise SourceError(Problem("no sections found; add Markdown files (01-intro.md, ...)",
