@@ -190,7 +190,7 @@ def target_keys(publication, layout) -> dict[str, str]:
     for path, _ in _walk(CODE, BUILTIN_LAYOUTS):  # an installed package holds the layouts
         common.add(path.relative_to(CODE).as_posix()).add(_content(path))
     common.add_file(publication.root / "manuscript" / "publication.yaml")
-    common.add(repr(publication.settings))  # a translation's publication.yaml, through them
+    common.add(settings_key(publication.settings))  # a translation's fields, through them
     for face in system_key(layout.fonts, set()):  # the system faces layout.yaml names
         common.add(face)
     for section in publication.sections:
@@ -208,6 +208,16 @@ def target_keys(publication, layout) -> dict[str, str]:
                 if own in (None, name):
                     digest.update(part.encode())
     return {name: digest.hexdigest() for name, digest in keys.items()}
+
+
+def settings_key(settings) -> str:
+    """The settings as text that is the same in every process (a set's order is not: string
+    hashes are salted per process)."""
+    from dataclasses import fields
+
+    return repr([(item.name, sorted(value) if isinstance(value, (set, frozenset)) else value)
+                 for item in fields(settings)
+                 for value in [getattr(settings, item.name)]])
 
 
 def reader_of(relative: str, targets) -> str | None:

@@ -254,7 +254,6 @@ def subset_woff2(face: SystemFace, text: str, cache) -> bytes:
     kept = cache / f"web-subset-{key}.woff2"
     if kept.is_file():
         return kept.read_bytes()
-    font = TTFont(face.file, fontNumber=face.index, lazy=True, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
@@ -262,10 +261,11 @@ def subset_woff2(face: SystemFace, text: str, cache) -> bytes:
     options.recalc_timestamp = False
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
-    subsetter.subset(font)
-    font.flavor = "woff2"
     out = io.BytesIO()
-    font.save(out)
+    with TTFont(face.file, fontNumber=face.index, lazy=True, recalcTimestamp=False) as font:
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        font.save(out)
     cache.mkdir(parents=True, exist_ok=True)
     kept.write_bytes(out.getvalue())
     return out.getvalue()

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from pressroom.cache import target_keys
+from pressroom.config import Settings
 from pressroom.diagnostics import SourceError
 from pressroom.layouts import BUILTIN, find_layout
 from pressroom.words import BASE, FOLDER, PATTERNS, candidates, read_catalogue
@@ -209,6 +210,7 @@ def test_editing_a_word_changes_every_target_key(tmp_path):
         root = tmp_path
         sections = ()
         images = ()
+        settings = Settings("T", "fr")
 
     (tmp_path / "manuscript").mkdir()
     (tmp_path / "manuscript" / "publication.yaml").write_text("title: T\nlanguage: fr\n")
