@@ -119,6 +119,7 @@ def render_document(html: str, base_url: str, fetcher, stylesheets: list[Path | 
     CSS text, in order; every URL is read through ``fetcher`` (see :data:`URL_FETCHER_BASE`)."""
     index_page_references()
     justify_between_characters()
+    indent_right_to_left()
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.render(stylesheets=[
@@ -221,6 +222,29 @@ def justify_between_characters() -> None:
     justify_line.pressroom = True
     inline.justify_line = justify_line
     line_break.Layout.set_text = set_text
+
+
+def indent_right_to_left() -> None:
+    """Make WeasyPrint 70 put a right-to-left paragraph's first-line indent (text-indent) on
+    the right, where the line starts. It adds the indent on the left whatever the direction:
+    the first line's left end stood in by the indent and its start flush right. The line is
+    moved back by the indent (``layout.inline.text_align`` gives the line's offset, negated
+    for right-to-left lines, from which WeasyPrint then takes the line's width)."""
+    from weasyprint.layout import inline
+
+    if getattr(inline.text_align, "pressroom", False):
+        return
+    original = inline.text_align
+
+    def text_align(context, line, available_width, last):
+        offset = original(context, line, available_width, last)
+        indent = getattr(line, "text_indent", 0)
+        if indent and line.style["direction"] == "rtl":
+            offset += indent
+        return offset
+
+    text_align.pressroom = True
+    inline.text_align = text_align
 
 
 def _line_boxes(box):

@@ -132,3 +132,36 @@ def test_other_languages_stretch_only_at_spaces():
     # a line without a space stays short of the edge
     right, ends = _line_ends("en", CHINESE)
     assert any(end < right - 1 for end in ends[:-1])
+
+
+# ---------- Right-to-left first-line indent ----------
+
+ARABIC = ("ولما كان للإدراك العام لهذه الحقوق والحريات الأهمية الكبرى للوفاء التام بهذا التعهد "
+          "ولما كان للإدراك العام لهذه الحقوق والحريات")
+
+
+@pytest.mark.parametrize("align", ["justify", "start", "center", "end"])
+def test_a_right_to_left_indent_is_on_the_right(align):
+    """text-indent of a right-to-left paragraph: the first line starts 30px in from the RIGHT
+    edge (WeasyPrint 70 alone indents it from the left), the others flush; left to right, the
+    same paragraph mirrored."""
+    def lines(direction):
+        html = (f'<html lang="ar" dir="{direction}"><p style="width: 300px; text-indent: 30px; '
+                f'text-align: {align}; font: 14px \'Noto Naskh Arabic\'">{ARABIC}</p></html>')
+        document = engine.render_document(html, REPOSITORY.as_uri() + "/", None, [])
+        paragraph = engine.page_boxes(document)[0].children[0].children[0].children[0]
+        left = paragraph.content_box_x()
+        extents = []
+        for line in paragraph.children:
+            texts = [box for box in _descendants(line) if engine.is_text(box) and box.text.strip()]
+            extents.append((min(box.position_x for box in texts) - left,
+                            max(box.position_x + box.width for box in texts) - left))
+        return extents
+
+    rtl, ltr = lines("rtl"), lines("ltr")
+    assert len(rtl) == len(ltr) > 1
+    for (rtl_start, rtl_end), (ltr_start, ltr_end) in zip(rtl, ltr):
+        assert rtl_start == pytest.approx(300 - ltr_end, abs=0.5)
+        assert rtl_end == pytest.approx(300 - ltr_start, abs=0.5)
+    if align in ("justify", "start"):
+        assert rtl[0][1] == pytest.approx(270, abs=0.5) and rtl[1][1] == pytest.approx(300, abs=0.5)
