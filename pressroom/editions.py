@@ -106,9 +106,9 @@ def build_editions(source: Path, out: Path, targets: tuple[str, ...], progress, 
     from .config import load_settings
 
     tags = editions(source)
-    original = None
-    if tags or chosen:
-        original = load_settings(source / "manuscript" / "publication.yaml").language
+    settings = load_settings(source / "manuscript" / "publication.yaml") if tags or chosen \
+        else None
+    original = settings.language if settings else None
     if chosen:
         unknown = [tag for tag in chosen if tag != original and tag not in tags]
         if unknown:
@@ -117,7 +117,6 @@ def build_editions(source: Path, out: Path, targets: tuple[str, ...], progress, 
                                       f"{available}", source / TRANSLATIONS))
     wanted = set(chosen) if chosen else {original, *tags}
     if tags:  # every translation checked before anything is built: none half-built
-        settings = load_settings(source / "manuscript" / "publication.yaml")
         problems = []
         for tag in tags:
             for check in (lambda: edition_settings(source, tag, settings),

@@ -131,19 +131,22 @@ def faces_installed(layout: Layout) -> None:
     script is neither the layout's own nor installed: Pango would set the text in whatever it
     finds."""
     from ..fonts import check_installed
-    from ..pagecheck import font_face_families
 
-    own = font_face_families(layout.path("print.css").read_text(encoding="utf-8"))
-    check_installed(layout.fonts, own, layout.name, layout.fonts_file)
+    check_installed(layout.fonts, own_families(layout), layout.name, layout.fonts_file)
 
 
 def layout_families(layout: Layout) -> set[str]:
     """The faces a layout sets text in: its own (@font-face in print.css) and the system faces
     its layout.yaml names per script."""
-    from ..pagecheck import font_face_families
+    return own_families(layout) | {family for faces in layout.fonts.values()
+                                   for family in faces.families}
 
-    own = font_face_families(layout.path("print.css").read_text(encoding="utf-8"))
-    return own | {family for faces in layout.fonts.values() for family in faces.families}
+
+def own_families(layout: Layout) -> set[str]:
+    """The families the layout's print.css declares with @font-face: its own fonts."""
+    from ..fonts import font_face_families
+
+    return font_face_families(layout.path("print.css").read_text(encoding="utf-8"))
 
 
 def write_pdf(document, path: Path) -> list[str]:
