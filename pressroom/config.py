@@ -19,6 +19,7 @@ import yaml
 
 from .diagnostics import Problem, SourceError
 from .pdfx import PROFILES
+from .printers import PAPERS, PRINTERS
 
 #: Named trim sizes in millimetres (width, height).
 TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0)}
@@ -59,6 +60,12 @@ class PrintSettings:
     profile: str = "pdf/x-4"
     marks: bool = True
     ink_limit: float = 300.0  # total area coverage of converted images, percent
+    printer: str = "offset"   # a preset of pressroom.printers: what the print shop asks for
+    paper: str = "coated-115gsm"  # a paper of pressroom.printers.PAPERS: caliper for spine, creep
+    overprint: bool = True    # 100 % K text and rules overprint the inks under them
+    cover: bool | None = None  # a cover spread in press/; None: for perfect binding only
+    downsample_above: float = 450.0  # images placed above this effective ppi are downsampled
+    downsample_to: float = 300.0     # ... to this ppi
 
 
 @dataclass(frozen=True)
@@ -212,9 +219,17 @@ def _ink_limit(value: Any) -> float:
     return float(value)
 
 
+def _ppi(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 72 <= value <= 2400:
+        raise ValueError(f"{value!r} must be a resolution in pixels per inch, 72 to 2400")
+    return float(value)
+
+
 PRINT_FIELDS = {
     "trim": _trim, "bleed": _bleed, "binding": _choice(*BINDINGS),
     "profile": _choice(*PROFILES), "marks": _boolean, "ink_limit": _ink_limit,
+    "printer": _choice(*PRINTERS), "paper": _choice(*PAPERS), "overprint": _boolean,
+    "cover": _boolean, "downsample_above": _ppi, "downsample_to": _ppi,
 }
 COVER_FIELDS = {"image": _text}
 PUBLICATION_FIELDS: dict[str, Any] = {
@@ -332,9 +347,15 @@ def print_fields(values: dict) -> dict:
 
 
 def with_layout_defaults(settings: Settings, defaults: dict) -> Settings:
-    """Fill the ``print:`` settings that publication.yaml left out from the layout's defaults."""
+    """Fill the ``print:`` settings that publication.yaml left out: first from the printer's
+    preset (``print.printer``, from either file), then from the layout's defaults; the ink
+    limit, when neither says it, is the paper's."""
     given = {name: getattr(settings.print, name) for name in settings.print_given}
-    return replace(settings, print=PrintSettings(**{**defaults, **given}))
+    printer = PRINTERS[given.get("printer", defaults.get("printer", "offset"))]
+    preset = {**printer.settings, "paper": printer.papers[0]}
+    fields = {**defaults, **preset, **given}
+    fields.setdefault("ink_limit", PAPERS[fields["paper"]].ink_limit)  # the paper's, unless said
+    return replace(settings, print=PrintSettings(**fields))
 
 
 def slugify(text: str) -> str:
