@@ -36,11 +36,14 @@ def saddle_stitch_order(page_count: int, right_to_left: bool = False
 
 
 def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
-                         slug: Callable[[str], str]) -> None:
+                         slug: Callable[[str], str],
+                         save: Callable[[pikepdf.Pdf, Path], None] | None = None) -> None:
     """Write ``target``: one PDF page per sheet side (sheet 1 front, sheet 1 back, sheet 2 front,
     ...), each holding two pages of ``source`` as a spread. With ``marks``, crop marks, fold marks
     at the spine, registration targets and the slug line ``slug("sheet 1 front · pages 8 | 1")``
-    are drawn outside the spread's bleed, as :func:`pressroom.marks.add_marks` draws them."""
+    are drawn outside the spread's bleed, as :func:`pressroom.marks.add_marks` draws them.
+    The sheets carry the source's document information, metadata and output intent; ``save``
+    writes them (the press target makes them the same PDF/X as the pages they place)."""
     with pikepdf.open(source) as src, pikepdf.new() as out:
         order = saddle_stitch_order(len(src.pages), right_to_left(src))
         boxes = [page_boxes(page)[1:] for page in src.pages]
@@ -71,7 +74,10 @@ def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
                 if marks:
                     mark_page(page, slug(f"sheet {sheet} {side} · pages {left} | {right}"),
                               outline, colour_space, folds=[width])
-        out.save(target, deterministic_id=True)  # /ID from the content: same source, same bytes
+        if save is not None:
+            save(out, target)
+        else:
+            out.save(target, deterministic_id=True)  # /ID from the content: same source, same bytes
 
 
 def _sheet(out: pikepdf.Pdf, left_form, right_form, left_boxes: tuple[Rect, Rect],
@@ -114,13 +120,14 @@ def right_to_left(pdf: pikepdf.Pdf) -> bool:
 
 def _copy_document_properties(src: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
     """The press file's output intent (so the sheets are read in the same printing condition),
-    title and reading direction. The sheets do not claim PDF/X: they are an imposition proof
-    for the printer."""
+    document information, XMP metadata and reading direction."""
     if right_to_left(src):
         out.Root.ViewerPreferences = pikepdf.Dictionary(Direction=pikepdf.Name.R2L)
     if "/OutputIntents" in src.Root:
         intents = src.Root.OutputIntents
         out.Root.OutputIntents = pikepdf.Array([out.copy_foreign(src.make_indirect(intent))
                                                 for intent in intents])
-    if "/Title" in src.docinfo:
-        out.docinfo["/Title"] = str(src.docinfo["/Title"])
+    if isinstance(src.trailer.get("/Info"), pikepdf.Dictionary):
+        out.trailer.Info = out.copy_foreign(src.make_indirect(src.trailer.Info))
+    if isinstance(src.Root.get("/Metadata"), pikepdf.Stream):
+        out.Root.Metadata = out.copy_foreign(src.Root.Metadata)

@@ -35,7 +35,7 @@ from pikepdf import Array, Dictionary, Name, Stream
 
 from .config import BINDINGS, LENGTH_UNITS_MM, PAGE_MULTIPLE
 from .pdfscan import PageScan, scan_page
-from .pdfx import MAX_PDF_VERSION, PDFX_VERSION
+from .pdfx import MAX_PDF_VERSION, PDFX_NAME
 
 #: The checks in report order, with their section titles.
 CHECKS = {"pdfx": "PDF/X identification and output intent", "boxes": "Page boxes",
@@ -83,7 +83,7 @@ class Report:
         verdict = "FAIL" if self.errors else "PASS"
         counts = (_count(self.count("error"), "error"), _count(self.count("warning"), "warning"),
                   f"{self.count('info')} info")
-        lines = [f"{verdict}  {self.file} checked as {PDFX_VERSION[self.profile]}, "
+        lines = [f"{verdict}  {self.file} checked as {PDFX_NAME[self.profile]}, "
                  f"{_count(len(self.pages), 'page')}: {', '.join(counts)}"]
         for check, title in CHECKS.items():
             found = [finding for finding in self.findings if finding.check == check]
@@ -105,8 +105,8 @@ class Report:
 def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
               image_names: dict | None = None) -> Report:
     """Check a press PDF against ``profile`` ("pdf/x-4" or "pdf/x-1a") and the job's binding."""
-    if profile not in PDFX_VERSION:
-        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PDFX_VERSION)}")
+    if profile not in PDFX_NAME:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PDFX_NAME)}")
     if binding not in BINDINGS:
         raise ValueError(f"unknown binding {binding!r}; expected one of {list(BINDINGS)}")
     path = Path(path)
@@ -143,24 +143,50 @@ def output_components(pdf: pikepdf.Pdf) -> int | None:
     return int(icc.get("/N", 0)) if isinstance(icc, Stream) else None
 
 
+#: How each PDF/X version identifies itself, as the standards say (ISO 15930-4:2003 §6.6.1 and
+#: ISO 15930-7:2010 §6.8, summarised by PRINT.md and the GWG/callas PDF/X references); written
+#: here from the standards, not imported from the writer (``pdfx``), so the two can disagree.
+STANDARD_KEYS = {"pdf/x-1a": {"/GTS_PDFXVersion": "PDF/X-1:2003",
+                              "/GTS_PDFXConformance": "PDF/X-1a:2003"},
+                 "pdf/x-4": {"/GTS_PDFXVersion": "PDF/X-4"}}
+PDFXID_VERSION = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
+#: Annotations a PDF/X file may carry on a page: the printer's own marks and trap networks.
+PRESS_ANNOTATIONS = ("/PrinterMark", "/TrapNet")
+
+
 def check_pdfx(pdf: pikepdf.Pdf, profile: str) -> list[Finding]:
     findings: list[Finding] = []
 
-    def error(message: str) -> None:
-        findings.append(Finding("error", "pdfx", None, message))
+    def error(message: str, page: int | None = None) -> None:
+        findings.append(Finding("error", "pdfx", page, message))
 
-    wanted = PDFX_VERSION[profile]
+    wanted = PDFX_NAME[profile]
     info = pdf.trailer.get("/Info", Dictionary())
-    labelled = str(info["/GTS_PDFXVersion"]) if "/GTS_PDFXVersion" in info else None
-    xmp_label = pdf.open_metadata().get("{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion")
-    if profile == "pdf/x-1a" and labelled != wanted:
-        error(f"the Info dictionary's GTS_PDFXVersion is {labelled or 'missing'}, not {wanted}")
-    if profile == "pdf/x-4":
-        if labelled is not None and labelled != wanted:
-            error(f"the Info dictionary's GTS_PDFXVersion is {labelled}, not {wanted}")
-        if xmp_label != wanted:
-            error(f"the XMP metadata's pdfxid:GTS_PDFXVersion is {xmp_label or 'missing'}, "
-                  f"not {wanted}")
+    for key, value in STANDARD_KEYS[profile].items():
+        found = str(info[key]) if key in info else None
+        if found != value:
+            error(f"the Info dictionary's {key[1:]} is {found or 'missing'}; {wanted} needs {value}")
+    if profile == "pdf/x-4" and "/GTS_PDFXConformance" in info:
+        error("the Info dictionary has a GTS_PDFXConformance; PDF/X-4 has none (it belongs to "
+              "PDF/X-1a)")
+    xmp_label = pdf.open_metadata().get(PDFXID_VERSION)
+    version = STANDARD_KEYS[profile]["/GTS_PDFXVersion"]
+    if (profile == "pdf/x-4" or xmp_label is not None) and xmp_label != version:
+        error(f"the XMP metadata's pdfxid:GTS_PDFXVersion is {xmp_label or 'missing'}; "
+              f"{wanted} needs {version}")
+    missing = [key[1:] for key in ("/Title", "/CreationDate", "/ModDate") if key not in info]
+    if missing:
+        error(f"the Info dictionary has no {', no '.join(missing)}; PDF/X needs them")
+    if "/ID" not in pdf.trailer:
+        error("the file has no /ID in its trailer; PDF/X needs one")
+    for number, page in enumerate(pdf.pages, 1):
+        kinds = sorted({str(annotation.get("/Subtype", "/unknown"))[1:]
+                        for annotation in page.obj.get("/Annots", Array())
+                        if isinstance(annotation, Dictionary)
+                        and annotation.get("/Subtype") not in PRESS_ANNOTATIONS})
+        if kinds:
+            error(f"page {number}: annotations ({', '.join(kinds)}) on the page; PDF/X refuses "
+                  "them on the printed area (links belong in the screen PDF)", number)
 
     header = _version(pdf.pdf_version)
     catalog = _version(str(pdf.Root.Version)[1:]) if "/Version" in pdf.Root else (0, 0)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,20 +28,15 @@ from ..layouts import Layout
 from ..marks import add_marks
 from ..model import Image, Publication
 from ..pdfwalk import stable_image_names
-from ..pdfx import PDFX_VERSION
+from ..pdfx import (OUTPUT_CONDITION, PDFX_NAME, document_id, finish, identify, save,
+                    strip_annotations)
 from ..preflight import Report, preflight
 from ..progress import Progress
 from . import Built, Job
 from .pdf import PRINT_MEDIUM, render
 
-#: The CMYK characterisation every press file targets, and where a layout keeps its profile.
+#: Where a layout keeps the CMYK profile of the printing condition (pdfx.OUTPUT_CONDITION).
 PROFILE_FILE = "profiles/FOGRA39L-coated.icc"
-OUTPUT_CONDITION = {
-    "identifier": "FOGRA39",
-    "condition": "Offset printing, according to ISO 12647-2:2004/Amd 1, OFCOM, paper type 1 or 2 "
-                 "= coated art, 115 g/m2, tone value increase curves A (CMY) and B (K)",
-    "registry": "http://www.color.org",
-}
 #: The slug line and marks are drawn as outlines of this layout font (no font resource needed).
 MARKS_FONT = "fonts/Inter-Regular.otf"
 #: A layout's adjustments for press files (e.g. text colours as one ink), after print.css.
@@ -108,8 +101,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
             balances = convert_pdf_to_cmyk(pdf, profile, press.ink_limit)
             if read_by_place:  # e.g. an image the layout's CSS names: its name holds its place
                 stable_image_names(pdf)
-            stable_document_id(pdf, settings.identifier)
-            name_output_intent(pdf, profile, press.profile)
+            finish(pdf, profile, press.profile, f"{settings.identifier}#press")
             total = len(pdf.pages)
             if press.marks:
                 add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font,
@@ -125,8 +117,11 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                 imposed = folder / f"{slug}-imposed.pdf"
                 sheets = staging(imposed)
                 checkpoint("press imposing")
-                impose_saddle_stitch(tmp, sheets, marks=press.marks, font=font,
-                                     slug=lambda sheet: slug_line(publication, sheet))
+                impose_saddle_stitch(
+                    tmp, sheets, marks=press.marks, font=font,
+                    slug=lambda sheet: slug_line(publication, sheet),
+                    save=lambda pdf, path: finish_imposed(pdf, path, press.profile,
+                                                          settings.identifier, key))
                 result.outputs.append(imposed)
 
             report = preflight(tmp, press.profile, press.binding, press.bleed_mm,
@@ -137,6 +132,15 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
             result.outputs.append(write_job_ticket(publication, folder, press_pdf,
                                                    result.outputs, report, staging, digests))
     return result
+
+
+def finish_imposed(pdf: pikepdf.Pdf, path: Path, variant: str, identifier: str,
+                   key: str) -> None:
+    """The imposed sheets are a press file too: the same PDF/X version, output intent and
+    document information as the pages they place, under their own document ID."""
+    identify(pdf, variant, f"{identifier}#imposed")
+    strip_annotations(pdf)
+    save(pdf, path, variant, document_id(f"{key}:imposed"))
 
 
 def image_names(publication: Publication, variants: dict[Path, Path]) -> dict:
@@ -193,68 +197,6 @@ def pad_for_binding(pdf: pikepdf.Pdf, binding: str) -> int:
     return missing
 
 
-def name_output_intent(pdf: pikepdf.Pdf, profile: Path, variant: str) -> None:
-    """A registered printing condition (FOGRA39) with the profile embedded, and the X version."""
-    icc = pdf.make_stream(profile.read_bytes(), N=4)
-    pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
-        OutputConditionIdentifier=OUTPUT_CONDITION["identifier"],
-        OutputCondition=OUTPUT_CONDITION["condition"], RegistryName=OUTPUT_CONDITION["registry"],
-        Info="FOGRA39L coated (made with ArgyllCMS from FOGRA39 characterisation data)",
-        DestOutputProfile=icc)])
-    pdf.docinfo["/GTS_PDFXVersion"] = PDFX_VERSION[variant]
-    pdf.docinfo["/Trapped"] = pikepdf.Name("/False")
-
-
-def stable_document_id(pdf: pikepdf.Pdf, identifier: str) -> None:
-    """WeasyPrint writes a random xmpMM:DocumentID into PDF/X-4 metadata; the publication's own
-    (a UUID derived from its identifier) names the same document in every build."""
-    metadata = pdf.Root.get("/Metadata")
-    if not isinstance(metadata, pikepdf.Stream):
-        return
-    document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#press')}".encode()
-    data = metadata.read_bytes()
-    new = re.sub(rb"xmp\.did:[0-9A-Fa-f-]+", document_id, data)
-    if new != data:
-        metadata.write(new)
-
-
-def document_id(key: str) -> bytes:
-    """The file's /ID: 16 bytes of the digest of its content key and the versions of the
-    libraries that write it, so the same inputs give the same bytes and other inputs another
-    /ID (qpdf's own deterministic /ID hashes the whole written file: half a second more for a
-    300-page book's 380 MB)."""
-    from ..engine import versions
-
-    made_by = [key, *versions(), pikepdf.__version__,
-               pikepdf.__libqpdf_version__]
-    return hashlib.sha256(":".join(made_by).encode()).digest()[:16]
-
-
-#: The /ID second half qpdf writes with ``static_id`` (its first half is kept from the trailer).
-QPDF_STATIC_ID = b"<31415926535897932384626433832795>"
-
-
-def save(pdf: pikepdf.Pdf, path: Path, variant: str, identifier: bytes) -> None:
-    """X-1a:2003 is PDF 1.4: no object or cross-reference streams. Both halves of the /ID are
-    ``identifier``: qpdf keeps the first from the trailer and writes its static second half,
-    which is replaced in the written file by the same number of bytes."""
-    pdf.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])
-    if variant == "pdf/x-1a":
-        pdf.save(path, force_version="1.4", object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                 static_id=True)
-    else:
-        pdf.save(path, static_id=True)
-    with path.open("r+b") as file:  # the trailer (or cross-reference stream) ends the file
-        tail = max(0, file.seek(0, 2) - 4096)
-        file.seek(tail)
-        found = file.read().rfind(QPDF_STATIC_ID)
-        if found < 0:
-            raise RuntimeError(f"{path}: qpdf wrote no static /ID to replace")
-        file.seek(tail + found)
-        file.write(b"<" + identifier.hex().encode("ascii") + b">")
-
-
 def file_sha256(path: Path) -> str:
     with path.open("rb") as file:  # in chunks: a press PDF can be hundreds of megabytes
         return hashlib.file_digest(file, "sha256").hexdigest()
@@ -263,7 +205,7 @@ def file_sha256(path: Path) -> str:
 def slug_line(publication: Publication, where: str) -> str:
     settings = publication.settings
     parts = [settings.title, where, settings.date.isoformat() if settings.date else None,
-             PDFX_VERSION[settings.print.profile], f"trim {settings.print.trim.css}",
+             PDFX_NAME[settings.print.profile], f"trim {settings.print.trim.css}",
              f"bleed {settings.print.bleed_mm:g} mm"]
     return "  ·  ".join(part for part in parts if part)
 
@@ -298,7 +240,7 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
         "trim_mm": [press.trim.width_mm, press.trim.height_mm], "trim": press.trim.css,
         "bleed_mm": press.bleed_mm, "pages": pages, "binding": press.binding,
         "colours": "CMYK (4/4), no spot colours", "ink_limit_percent": press.ink_limit,
-        "output_intent": OUTPUT_CONDITION["identifier"], "pdfx": PDFX_VERSION[press.profile],
+        "output_intent": OUTPUT_CONDITION["identifier"], "pdfx": PDFX_NAME[press.profile],
         "marks": press.marks,
         "preflight": {"passed": not report.errors, "errors": len(report.errors),
                       "warnings": len([f for f in report.findings if f.level == "warning"])},

@@ -67,6 +67,30 @@ def colour_spaces(pdf) -> set[str]:
 
 # ---------- the sample: PDF/X-4, saddle-stitched, marks ----------
 
+def test_press_files_carry_no_annotations_while_the_screen_pdf_keeps_its_links(sample, features):
+    for report in (sample, features):
+        for suffix in ("-press.pdf", "-imposed.pdf"):
+            if any(p.name.endswith(suffix) for p in report.outputs):
+                with pikepdf.open(press_file(report, suffix)) as pdf:
+                    assert not any("/Annots" in page.obj for page in pdf.pages), suffix
+        screen = next(p for p in report.outputs if p.suffix == ".pdf" and p.parent.name != "press")
+        with pikepdf.open(screen) as pdf:
+            assert sum(len(page.obj.get("/Annots", [])) for page in pdf.pages) > 0
+
+
+def test_the_imposed_sheets_are_the_same_pdf_x_as_the_pages(sample):
+    with pikepdf.open(press_file(sample, "-press.pdf")) as pages, \
+            pikepdf.open(press_file(sample, "-imposed.pdf")) as sheets:
+        assert sheets.pdf_version == pages.pdf_version == "1.6"
+        for key in ("/GTS_PDFXVersion", "/Title", "/Trapped", "/CreationDate"):
+            assert sheets.docinfo[key] == pages.docinfo[key], key
+        assert sheets.open_metadata()["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] == "PDF/X-4"
+        assert len(sheets.Root.OutputIntents) == 1
+        assert (sheets.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+                == pages.Root.OutputIntents[0].DestOutputProfile.read_bytes())
+        assert bytes(sheets.trailer.ID[0]) != bytes(pages.trailer.ID[0])  # its own document
+
+
 def test_sample_press_folder_has_every_file(sample):
     names = sorted(p.name for p in sample.outputs if p.parent.name == "press")
     slug = sample.publication.settings.slug
@@ -163,7 +187,9 @@ def test_x1a_has_no_rgb_no_icc_colour_and_no_transparency(features):
     path = press_file(features, "-press.pdf")
     with pikepdf.open(path) as pdf:
         assert pdf.pdf_version <= "1.4"
-        assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-1a:2003"
+        # ISO 15930-4: the version names the X-1 family, the conformance its X-1a level
+        assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-1:2003"
+        assert str(pdf.docinfo["/GTS_PDFXConformance"]) == "PDF/X-1a:2003"
         spaces = colour_spaces(pdf)
         assert not spaces & {"/DeviceRGB", "/ICCBased-N1", "/ICCBased-N3", "/ICCBased-N4",
                              "/CalRGB", "/CalGray", "/Lab"}, spaces

@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 from PIL import Image as PILImage
 
+from pressroom.pdfx import identify, strip_annotations
 from pressroom.preflight import preflight
 
 weasyprint = pytest.importorskip("weasyprint")
@@ -70,10 +71,12 @@ def render(folder: Path, body: str, variant: str, name: str = "doc.pdf") -> Path
     return path
 
 
-def finish(path: Path, *, cmyk: bool = True) -> Path:
-    """What the press pipeline adds after WeasyPrint: the output intent and CMYK colour."""
+def finish(path: Path, variant: str, *, cmyk: bool = True) -> Path:
+    """What the press pipeline adds after WeasyPrint: the output intent, the identification
+    and CMYK colour."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         add_output_intent(pdf)
+        identify(pdf, variant, "urn:test#press")
         if cmyk:
             assert to_cmyk_black(pdf) > 0
         pdf.save(path)
@@ -104,7 +107,7 @@ def press_file(rendered, tmp_path):
     def make(variant: str, cmyk: bool = True) -> Path:
         path = tmp_path / f"press-{variant[-2:]}.pdf"
         shutil.copy(rendered[variant], path)
-        return finish(path, cmyk=cmyk)
+        return finish(path, variant, cmyk=cmyk)
     return make
 
 
@@ -120,11 +123,17 @@ def synthetic(path: Path, pages: int, *, content: bytes = b"", resources=None,
         page.obj.TrimBox = [0, 0, *A5]
         page.obj.Contents = pdf.make_stream(content)
         page.obj.Resources = shared
-    label = {"pdf/x-1a": "PDF/X-1a:2003", "pdf/x-4": "PDF/X-4"}[variant]
-    pdf.docinfo["/GTS_PDFXVersion"] = label
-    pdf.docinfo["/Trapped"] = pikepdf.Name("/False")
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+    # the standards' identification, written out (ISO 15930-4 and -7)
+    label = {"pdf/x-1a": "PDF/X-1:2003", "pdf/x-4": "PDF/X-4"}[variant]
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
         xmp["pdfxid:GTS_PDFXVersion"] = label
+    pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary())
+    pdf.docinfo["/GTS_PDFXVersion"] = label
+    if variant == "pdf/x-1a":
+        pdf.docinfo["/GTS_PDFXConformance"] = "PDF/X-1a:2003"
+    pdf.docinfo["/Trapped"] = pikepdf.Name("/False")
+    pdf.docinfo["/Title"] = "A synthetic press file"
+    pdf.docinfo["/CreationDate"] = pdf.docinfo["/ModDate"] = "D:20240315"
     add_output_intent(pdf)
     pdf.save(path, force_version="1.4")
     return path
@@ -270,7 +279,7 @@ def test_transparent_graphics_state(press_file, variant, level):
 def test_weasyprint_opacity_is_a_group_and_an_opacity(tmp_path):
     photo = cmyk_photo(tmp_path, 600)
     path = finish(render(tmp_path, f'<img src="{photo.name}" style="width: 50mm; opacity: .5">',
-                         "pdf/x-1a"), cmyk=False)
+                         "pdf/x-1a"), "pdf/x-1a", cmyk=False)
     found = messages(preflight(path, "pdf/x-1a", "none", 3), "transparency")
     assert any("transparency group on a form XObject" in message for message in found)
     assert any("opacity 0.5" in message for message in found)
@@ -287,7 +296,7 @@ def test_weasyprint_opacity_is_a_group_and_an_opacity(tmp_path):
 def test_effective_resolution_of_a_placed_image(tmp_path, width_px, level):
     photo = cmyk_photo(tmp_path, width_px)
     path = finish(render(tmp_path, f'<p>Figure</p><img src="{photo.name}" style="width: 50mm">',
-                         "pdf/x-1a"))
+                         "pdf/x-1a"), "pdf/x-1a")
     size = (width_px, width_px * 2 // 3)
     report = preflight(path, "pdf/x-1a", "none", 3, {size: "kenya-site-survey.jpg"})
     expected = width_px / (50 / 25.4)
@@ -353,7 +362,11 @@ def test_page_count_against_the_binding(tmp_path, pages, binding, level):
 
 def test_pdfx_identification_and_output_intent(rendered, tmp_path):
     raw = preflight(rendered["pdf/x-1a"], "pdf/x-1a", "saddle-stitch", 3)
-    assert messages(raw, "pdfx") == [
+    assert messages(raw, "pdfx") == [  # WeasyPrint 70 labels X-1a with the conformance string
+        "the Info dictionary's GTS_PDFXVersion is PDF/X-1a:2003; PDF/X-1a:2003 needs PDF/X-1:2003",
+        "the XMP metadata's pdfxid:GTS_PDFXVersion is PDF/X-1a:2003; PDF/X-1a:2003 needs "
+        "PDF/X-1:2003",
+        "the Info dictionary has no Title; PDF/X needs them",
         "no PDF/X output intents (/S /GTS_PDFX); exactly one is needed"]
     path = synthetic(tmp_path / "wrong.pdf", 4)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
@@ -365,8 +378,44 @@ def test_pdfx_identification_and_output_intent(rendered, tmp_path):
         "the file is PDF 1.5; PDF/X-1a:2003 allows PDF 1.4 at most",
         "/Trapped is missing; it must say /True or /False",
         "the output intent's profile is not a CMYK ICC profile (N 3, colour space 'RGB ')"]
-    assert messages(preflight(path, "pdf/x-4", "none", 3), "pdfx")[0] == (
-        "the Info dictionary's GTS_PDFXVersion is PDF/X-1a:2003, not PDF/X-4")
+    assert messages(preflight(path, "pdf/x-4", "none", 3), "pdfx")[:2] == [
+        "the Info dictionary's GTS_PDFXVersion is PDF/X-1:2003; PDF/X-4 needs PDF/X-4",
+        "the Info dictionary has a GTS_PDFXConformance; PDF/X-4 has none (it belongs to "
+        "PDF/X-1a)"]
+
+
+def test_annotations_on_a_press_page_are_refused_but_printer_marks_are_not(tmp_path):
+    path = synthetic(tmp_path / "links.pdf", 4)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[1].obj.Annots = pdf.make_indirect(pikepdf.Array([
+            pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                               Rect=[10, 10, 50, 20]),
+            pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.PrinterMark,
+                               Rect=[-8, -8, -4, -4])]))
+        pdf.save(path, force_version="1.4")
+    assert messages(preflight(path, "pdf/x-1a", "none", 3), "pdfx") == [
+        "page 2: annotations (Link) on the page; PDF/X refuses them on the printed area (links "
+        "belong in the screen PDF)"]
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        assert strip_annotations(pdf) == 2 and "/Annots" not in pdf.pages[1].obj
+        pdf.save(path, force_version="1.4")
+    assert messages(preflight(path, "pdf/x-1a", "none", 3), "pdfx") == []
+
+
+def test_the_writer_identifies_each_version_as_its_standard_says(tmp_path):
+    for variant, info, xmp in (("pdf/x-1a", {"/GTS_PDFXVersion": "PDF/X-1:2003",
+                                             "/GTS_PDFXConformance": "PDF/X-1a:2003"},
+                                "PDF/X-1:2003"),
+                               ("pdf/x-4", {"/GTS_PDFXVersion": "PDF/X-4"}, "PDF/X-4")):
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        identify(pdf, variant, "urn:test#press")
+        assert {key: str(value) for key, value in pdf.docinfo.items()
+                if key.startswith("/GTS")} == info
+        meta = pdf.open_metadata()
+        assert meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] == xmp
+        assert meta["{http://ns.adobe.com/xap/1.0/mm/}RenditionClass"] == "default"
+        assert {"/Title", "/CreationDate", "/ModDate"} <= set(pdf.docinfo.keys())
 
 
 def test_unknown_profile_or_binding_is_refused(tmp_path):

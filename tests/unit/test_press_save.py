@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pikepdf
 import pytest
 
-from pressroom.targets.press import QPDF_STATIC_ID, document_id, save
+from pressroom.pdfx import QPDF_STATIC_ID, document_id, save
 
 
 def page_pdf() -> pikepdf.Pdf:
@@ -31,3 +33,27 @@ def test_both_halves_of_the_id_come_from_the_content_key(tmp_path, variant, vers
         ids.append(first)
     assert ids[0] != ids[1] and ids[0] == ids[2]
     assert len(ids[0]) == 16
+
+
+@pytest.mark.parametrize("variant", ["pdf/x-4", "pdf/x-1a"])
+def test_the_id_is_found_however_long_the_cross_reference_section(tmp_path, variant):
+    """A 1,016-page book's cross-reference stream is larger than the 4 KB the /ID was once
+    looked for in; here 6,000 pages, each with its own content stream, make it so."""
+    made, lengths = pikepdf.new(), random.Random(17)
+    for _ in range(6000):
+        made.add_blank_page(page_size=(420, 595))
+        # contents of uneven lengths: offsets that do not compress away
+        made.pages[-1].Contents = made.make_stream(b"q Q " * lengths.randrange(200))
+    # as WeasyPrint writes them: object streams, so a cross-reference stream
+    made.save(tmp_path / "engine.pdf", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf = pikepdf.open(tmp_path / "engine.pdf")
+    path = tmp_path / "long.pdf"
+    save(pdf, path, variant, document_id("long"))
+    data = path.read_bytes()
+    assert QPDF_STATIC_ID not in data
+    assert len(data) - data.rfind(b"startxref") < 64
+    if variant == "pdf/x-4":  # a cross-reference stream: the /ID is not in the file's tail
+        assert len(data) - data.find(document_id("long").hex().encode()) > 4096
+    with pikepdf.open(path) as reopened:
+        assert not reopened.get_warnings()
+        assert [bytes(half) for half in reopened.trailer.ID] == [document_id("long")] * 2
