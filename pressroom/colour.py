@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Name, Operator
+from pikepdf import Dictionary, Name, Operator
 from PIL import Image, ImageCms, ImageMath, ImageOps
 
 from .pdfwalk import ResourceWalker
@@ -244,8 +244,8 @@ def _number(v: float):
 
 # -- PDFs -------------------------------------------------------------------------------------
 
-def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path,
-                        ink_limit: float = 300.0) -> dict[tuple[int, int], tuple[int, int]]:
+def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path, ink_limit: float = 300.0,
+                        overprint: bool = False) -> dict[tuple[int, int], tuple[int, int]]:
     """Make every colour in the PDF DeviceCMYK, in place, for pages and (recursively) form
     XObjects and tiling patterns:
 
@@ -257,7 +257,10 @@ def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path,
     - RGB, Gray and Indexed images become CMYK JPEGs within the ink limit (Gray as K only); CMYK
       JPEGs with an Adobe APP14 marker (inverted samples) get /Decode [1 0 1 0 1 0 1 0]; soft
       masks are left as they are;
-    - transparency groups blend in /DeviceCMYK; converted colour spaces leave the resources.
+    - transparency groups blend in /DeviceCMYK; converted colour spaces leave the resources;
+    - with ``overprint``, whatever is painted in 100 % K alone (text, rules, borders) overprints
+      the inks under it (an ExtGState with /op or /OP true and /OPM 1), so a plate out of
+      register leaves no white halo round black type; every other colour knocks out.
 
     Left as they are, for the preflight to catch: Separation, DeviceN and uncoloured-pattern
     colours; function-based and mesh shadings, sampled and PostScript functions; Lab images and
@@ -268,7 +271,7 @@ def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path,
     Returns what the walk saw of each page's q/Q (by the page's object number): the depth its
     content leaves open and the most Q operators it has beyond the q before them, for
     :func:`pressroom.marks.add_marks` (which would otherwise read every page once more)."""
-    walker = _ColourWalk(pdf, Separator(profile, ink_limit))
+    walker = _ColourWalk(pdf, Separator(profile, ink_limit), overprint)
     walker.walk(pdf)
     for resources in walker.resources:
         _drop_converted_spaces(resources, walker.sep)
@@ -276,16 +279,21 @@ def convert_pdf_to_cmyk(pdf: pikepdf.Pdf, profile: Path,
 
 
 class _ColourWalk(ResourceWalker):
-    def __init__(self, pdf: pikepdf.Pdf, sep: Separator):
+    def __init__(self, pdf: pikepdf.Pdf, sep: Separator, overprint: bool = False):
         super().__init__()
-        self.pdf, self.sep, self.resources = pdf, sep, []
+        self.pdf, self.sep, self.resources, self.overprint = pdf, sep, [], overprint
         self.balances: dict[tuple[int, int], tuple[int, int]] = {}  # page -> (depth, deficit)
 
     def owner(self, obj, resources, page) -> None:
         """A page, form XObject or tiling pattern: its content and group; its resources are
         remembered, for the colour spaces that conversion leaves unused."""
         source = page if page is not None else obj
-        data, balance = rewrite_content(pikepdf.parse_content_stream(source), resources, self.sep)
+        data, balance = rewrite_content(pikepdf.parse_content_stream(source), resources, self.sep,
+                                        self.overprint)
+        if data is not None and OVERPRINT_STATE in data:
+            if resources is None:
+                resources = obj.Resources = Dictionary()
+            add_overprint_states(self.pdf, resources)
         if page is not None and obj.objgen != (0, 0):
             self.balances[obj.objgen] = balance
         if data is not None and page is not None:
@@ -306,42 +314,101 @@ class _ColourWalk(ResourceWalker):
         convert_shading(shading, self.sep)
 
 
-def rewrite_content(instructions, resources,
-                    sep: Separator) -> tuple[bytes | None, tuple[int, int]]:
+#: Painting operators and which of the current colours each uses (fill, stroke); images and
+#: shadings use neither, so they are painted with overprint off.
+PAINTING = {"f": (True, False), "F": (True, False), "f*": (True, False), "S": (False, True),
+            "s": (False, True), "B": (True, True), "B*": (True, True), "b": (True, True),
+            "b*": (True, True), "Tj": (True, True), "TJ": (True, True), "'": (True, True),
+            '"': (True, True), "sh": (False, False)}
+#: The ExtGStates that switch overprint for fill and stroke: /PRop<fill><stroke>, 1 = on.
+OVERPRINT_STATE = b"/PRop"
+K_ONLY = (0, 0, 0, 1)
+
+
+def add_overprint_states(pdf: pikepdf.Pdf, resources: Dictionary) -> None:
+    """The four overprint states ``rewrite_content`` names, in ``resources``' ExtGState."""
+    states = resources.get("/ExtGState")
+    if not isinstance(states, Dictionary):
+        states = resources.ExtGState = Dictionary()
+    for fill in (0, 1):
+        for stroke in (0, 1):
+            states[f"/PRop{fill}{stroke}"] = pdf.make_indirect(Dictionary(
+                Type=Name.ExtGState, op=bool(fill), OP=bool(stroke), OPM=1))
+
+
+def rewrite_content(instructions, resources, sep: Separator,
+                    overprint: bool = False) -> tuple[bytes | None, tuple[int, int]]:
     """The content stream with every colour operator in CMYK, or None when nothing changed; and
     its q/Q balance: (depth left open, most Q beyond the q before them). The colour spaces of
-    the source (fill and stroke, saved by q and restored by Q) are tracked."""
+    the source (fill and stroke, saved by q and restored by Q) are tracked. With ``overprint``,
+    each painting operator is preceded, when it changes, by the overprint state its colours
+    want (on for 100 % K alone); a content stream starts not knowing the state it inherits."""
     state = {False: GRAY, True: GRAY}  # stroking? -> the source's current colour space
+    k_only = {False: False, True: False}  # stroking? -> the output colour is 100 % K alone
+    painted: tuple | None = None  # the overprint state in force, None: not known here
     stack, out, changed = [], [], False
     depth = deficit = 0
     for instruction in instructions:
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            if overprint and painted != (False, False):
+                out.append(_overprint_state(False, False))
+                painted, changed = (False, False), True
             out.append(instruction)
             continue
         operands, op = list(instruction.operands), str(instruction.operator)
         stroking, new = op.isupper(), None
         if op == "q":
-            stack.append(dict(state))
+            stack.append((dict(state), dict(k_only), painted))
             depth += 1
         elif op == "Q":
             depth -= 1
             deficit = max(deficit, -depth)
             if stack:
-                state = stack.pop()
+                state, k_only, painted = stack.pop()
+            else:
+                painted = None
         elif op.lower() in SETTERS:
             state[stroking] = SETTERS[op.lower()]
             new = None if op in ("k", "K") else sep.colour(state[stroking], operands)
+            if op in ("k", "K"):
+                k_only[stroking] = _is_k_only(operands)
         elif op in ("cs", "CS"):
             space = state[stroking] = sep.space(operands[0], resources)
+            k_only[stroking] = False
             if space is not None:  # the space's initial colour: black, or no ink for ICC CMYK
                 new = sep.colour(space, space[1]) if space[0] == "cmyk" else (0, 0, 0, 1)
-        elif op in ("sc", "scn", "SC", "SCN") and state[stroking] is not None:
-            new = sep.colour(state[stroking], operands)
+        elif op in ("sc", "scn", "SC", "SCN"):
+            k_only[stroking] = False
+            if state[stroking] is not None:
+                new = sep.colour(state[stroking], operands)
+        elif op == "gs":
+            painted = None  # a layout's own ExtGState may set overprint
+        elif overprint and (op in PAINTING or op == "Do"):
+            uses = PAINTING.get(op, (False, False))
+            wanted = (uses[0] and k_only[False], uses[1] and k_only[True])
+            if op in ("Tj", "TJ", "'", '"'):
+                wanted = (k_only[False], k_only[True])
+            if painted != wanted:
+                out.append(_overprint_state(*wanted))
+                painted, changed = wanted, True
         if new is not None:
+            k_only[stroking] = _is_k_only(new)
             instruction, changed = pikepdf.ContentStreamInstruction(
                 list(new), Operator("K" if stroking else "k")), True
         out.append(instruction)
     return pikepdf.unparse_content_stream(out) if changed else None, (depth, deficit)
+
+
+def _is_k_only(values) -> bool:
+    try:
+        return tuple(float(v) for v in values) == K_ONLY
+    except (TypeError, ValueError):
+        return False
+
+
+def _overprint_state(fill: bool, stroke: bool) -> pikepdf.ContentStreamInstruction:
+    name = Name(f"{OVERPRINT_STATE.decode()}{int(fill)}{int(stroke)}")
+    return pikepdf.ContentStreamInstruction([name], Operator("gs"))
 
 
 def convert_shading(shading, sep: Separator) -> None:

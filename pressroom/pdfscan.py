@@ -56,6 +56,7 @@ class PageScan:
     placements: dict[tuple, Placement] = field(default_factory=dict)
     transparency: set[str] = field(default_factory=set)
     notdef: dict[str, int] = field(default_factory=dict)  # font name -> .notdef glyphs shown
+    overprint: set[str] = field(default_factory=set)  # "fill OPM 1", "stroke OPM 0", ...
 
 
 def scan_page(page: pikepdf.Page, number: int, names: dict[tuple[int, ...], str]) -> PageScan:
@@ -211,6 +212,12 @@ class _Walker:
     def graphics_state(self, state, label: str, resources, ctm: tuple) -> None:
         if not isinstance(state, Dictionary):
             return
+        stroke = state.get("/OP")
+        fill = state.get("/op", stroke)  # /op defaults to /OP
+        mode = int(state.get("/OPM", 0))
+        for what, on in (("fill", fill), ("stroke", stroke)):
+            if on is not None and bool(on):
+                self.scan.overprint.add(f"{what} OPM {mode}")
         for key, what in (("/CA", "stroke"), ("/ca", "fill")):
             if key in state and float(state[key]) < 1:
                 self.scan.transparency.add(f"{label} sets {what} opacity {float(state[key]):g}")

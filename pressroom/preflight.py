@@ -40,7 +40,8 @@ from .pdfx import MAX_PDF_VERSION, PDFX_NAME
 #: The checks in report order, with their section titles.
 CHECKS = {"pdfx": "PDF/X identification and output intent", "boxes": "Page boxes",
           "pages": "Page count", "fonts": "Fonts", "colour": "Colour",
-          "transparency": "Transparency", "images": "Image resolution"}
+          "transparency": "Transparency", "overprint": "Overprint",
+          "images": "Image resolution"}
 LEVELS = ("error", "warning", "info")
 
 MM_PER_PT = LENGTH_UNITS_MM["pt"]
@@ -116,7 +117,8 @@ def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
         findings = [*check_pdfx(pdf, profile), *check_boxes(pdf, bleed_mm),
                     *check_pages(len(pdf.pages), binding), *check_fonts(scans),
                     *check_colour(scans, profile, output_components(pdf)),
-                    *check_transparency(scans, profile), *check_images(scans, names)]
+                    *check_transparency(scans, profile), *check_overprint(scans),
+                    *check_images(scans, names)]
         pages = [page_summary(page, scan, names) for page, scan in zip(pdf.pages, scans)]
         fonts = font_list(scans)
     return Report(path.name, profile, pages, fonts, findings)
@@ -349,6 +351,35 @@ def check_transparency(scans: list[PageScan], profile: str) -> list[Finding]:
               else " (live transparency, allowed in PDF/X-4)")
     return [Finding(level, "transparency", scan.number, f"page {scan.number}: {what}{suffix}")
             for scan in scans for what in sorted(scan.transparency)]
+
+
+def check_overprint(scans: list[PageScan]) -> list[Finding]:
+    """What overprints: the pipeline sets it (OPM 1) for what is painted in 100 % K alone; OPM 0
+    on CMYK would let the zero inks of a colour knock out as well, which is seldom meant."""
+    pages = [scan.number for scan in scans if scan.overprint]
+    findings = [Finding("warning", "overprint", scan.number, (
+                    f"page {scan.number}: overprint with OPM 0: the zero inks of a CMYK colour "
+                    "knock out too; use OPM 1"))
+                for scan in scans if any(mode.endswith("OPM 0") for mode in scan.overprint)]
+    if pages:
+        findings.append(Finding("info", "overprint", None, (
+            f"overprint set on {_count(len(pages), 'page')} ({_ranges(pages)}): 100 % K text "
+            "and rules overprint the inks under them")))
+    else:
+        findings.append(Finding("info", "overprint", None, "no overprint: black knocks out the "
+                                "inks under it (a misregistered plate can show a white halo)"))
+    return findings
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5 -> '1-3, 5'."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def check_images(scans: list[PageScan], names: dict[tuple[int, ...], str]) -> list[Finding]:

@@ -98,7 +98,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                     f"{press_pdf.name}: added {added} blank page{'s' * (added > 1)} before the "
                     f"back cover to make {len(pdf.pages)} pages, a multiple of "
                     f"{PAGE_MULTIPLE[press.binding]} for {press.binding} binding")
-            balances = convert_pdf_to_cmyk(pdf, profile, press.ink_limit)
+            balances = convert_pdf_to_cmyk(pdf, profile, press.ink_limit, press.overprint)
             if read_by_place:  # e.g. an image the layout's CSS names: its name holds its place
                 stable_image_names(pdf)
             finish(pdf, profile, press.profile, f"{settings.identifier}#press")

@@ -266,3 +266,51 @@ def test_transparency_becomes_paper(tmp_path):
     Image.new("RGBA", (16, 16), (255, 0, 0, 0)).save(tmp_path / "clear.png")
     image = separated(image_to_cmyk(tmp_path / "clear.png", PROFILE))
     assert ink(image) < 2
+
+
+# -- black overprint --------------------------------------------------------------------------
+
+def overprint_page(content: bytes) -> pikepdf.Pdf:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    pdf.pages[0].obj.Contents = pdf.make_stream(content)
+    return pdf
+
+
+def gs_before_painting(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
+    """(overprint state in force, painting operator) for each painting operator."""
+    state, found = "none", []
+    for instruction in pikepdf.parse_content_stream(pdf.pages[0]):
+        op = str(instruction.operator)
+        if op == "gs":
+            state = str(instruction.operands[0])
+        elif op in ("f", "S", "Tj", "Do", "B"):
+            found.append((state, op))
+    return found
+
+
+def test_black_alone_overprints_and_every_other_colour_knocks_out():
+    pdf = overprint_page(b"0 0 0 rg 0 0 10 10 re f "          # RGB black -> 100 % K: overprints
+                         b"1 1 1 rg 0 0 10 10 re f "          # white: must knock out
+                         b"0.2 0.4 0.6 rg 0 0 10 10 re f "    # a colour: knocks out
+                         b"0 0 0 1 K 0 0 m 10 10 l S "        # a K rule: stroke overprints
+                         b"0.5 g 0 0 10 10 re f")             # 50 % grey is K alone, not 100 %
+    convert_pdf_to_cmyk(pdf, PROFILE, overprint=True)
+    assert gs_before_painting(pdf) == [("/PRop10", "f"), ("/PRop00", "f"), ("/PRop00", "f"),
+                                       ("/PRop01", "S"), ("/PRop00", "f")]
+    states = pdf.pages[0].Resources.ExtGState
+    assert states.PRop10.op is True and states.PRop10.OP is False and states.PRop10.OPM == 1
+    assert states.PRop01.OP is True and states.PRop01.op is False
+
+
+def test_overprint_follows_q_and_q_and_is_off_without_the_setting():
+    # after Q: the colour before q, the initial DeviceGray black, which is not converted, so
+    # not known to be DeviceCMYK K alone (OPM 1 needs DeviceCMYK): it knocks out
+    content = b"q 0 0 0 rg 0 0 10 10 re f Q 0 0 10 10 re f"
+    pdf = overprint_page(content)
+    convert_pdf_to_cmyk(pdf, PROFILE, overprint=True)
+    assert gs_before_painting(pdf) == [("/PRop10", "f"), ("/PRop00", "f")]
+    plain = overprint_page(content)
+    convert_pdf_to_cmyk(plain, PROFILE)
+    assert all(state == "none" for state, _ in gs_before_painting(plain))
+    assert "/ExtGState" not in plain.pages[0].get("/Resources", {})
