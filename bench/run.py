@@ -1,6 +1,6 @@
 """Pressroom's benchmark: build times and peak memory of long books, against the engine floor.
 
-    .venv/bin/python bench/run.py [--rounds 3] [--pages 30,100,300] [--quick]
+    .venv/bin/python bench/run.py [--rounds 3] [--pages 30,100,300] [--long 1000] [--quick]
 
 Generates the books once (bench/.books/, see longbook.py), then runs every measurement as its
 own subprocess, all of them once per round, round after round (so a slow spell of the machine
@@ -89,7 +89,8 @@ def main() -> None:
     books = [book_for(pages, max(1, round(pages / 3))) for pages in arguments.pages]
     code = code_state()
     cjk = book_for(arguments.pages[-1], max(1, round(arguments.pages[-1] / 3)), "zh-Hans")
-    bench = Benchmark(books[-1], books[:-1], cjk)
+    long = book_for(arguments.long, max(1, round(arguments.long / 3))) if arguments.long else None
+    bench = Benchmark(books[-1], books[:-1], cjk, long)
     for number in range(1, arguments.rounds + 1):
         for case in bench.cases:
             case.prepare()
@@ -120,8 +121,13 @@ def parse_arguments() -> argparse.Namespace:
                         help="book sizes, comma-separated (default 30,100,300; 20,40 with "
                         "--quick); the largest is the one most measurements use, images are a "
                         "third of the pages")
+    parser.add_argument("--long", type=int, help="the long book's pages, built with every "
+                        "target (press files included) for time and memory against the largest "
+                        "of --pages (default 1000; 0: none)")
     parser.add_argument("--quick", action="store_true", help="a smoke run on small books")
     arguments = parser.parse_args()
+    if arguments.long is None:
+        arguments.long = 0 if arguments.quick else 1000
     arguments.rounds = arguments.rounds or (2 if arguments.quick else 3)
     arguments.pages = arguments.pages or ([20, 40] if arguments.quick else [30, 100, 300])
     return arguments
@@ -292,9 +298,9 @@ def pdf_pages(path: Path) -> int:
 class Benchmark:
     """The cases, each with its own copy of the source and its own output folder."""
 
-    def __init__(self, book: Book, smaller: list[Book], cjk: Book):
+    def __init__(self, book: Book, smaller: list[Book], cjk: Book, long: Book | None = None):
         shutil.rmtree(WORK, ignore_errors=True)
-        self.book, self.smaller, self.cjk = book, smaller, cjk
+        self.book, self.smaller, self.cjk, self.long = book, smaller, cjk, long
         self.changes: dict[str, dict[str, str]] = {}  # case -> output file -> how it changed
         self.pandoc_images = 0
         self.cases = [
@@ -304,7 +310,8 @@ class Benchmark:
             self.pandoc(), self.warm("epub warm", "epub"), self.cold("epub cold", "epub"),
             self.warm("no-op", "all", edit=None), self.epub_css(),
             *(self.cold(f"all cold {small.pages}", "all", small) for small in smaller),
-            self.engine_floor(cjk, "cjk floor"), self.cold("cjk pdf cold", "pdf", cjk)]
+            self.engine_floor(cjk, "cjk floor"), self.cold("cjk pdf cold", "pdf", cjk),
+            *([self.cold("all cold long", "all", long)] if long else [])]
 
     def case(self, name: str) -> Case:
         return next(case for case in self.cases if case.name == name)
@@ -412,7 +419,8 @@ class Benchmark:
             row("f", "source-local `epub.css` changed, `--target all`", c("epub.css")),
             *self.scale_rows(),
             row("h", "engine floor on the Chinese book", c("cjk floor")),
-            row("h", "`--target pdf`, cold, Chinese book", c("cjk pdf cold"), c("cjk floor"), 1.15)]
+            row("h", "`--target pdf`, cold, Chinese book", c("cjk pdf cold"), c("cjk floor"), 1.15),
+            *self.long_rows()]
         big = self.book
         return "\n".join([
             f"# Pressroom benchmark, {datetime.date.today().isoformat()}", "", *machine(),
@@ -446,6 +454,23 @@ class Benchmark:
                     f"| < 1000 MB | {verdict(biggest.peak() < 1000 * MB)} |")
         return rows
 
+    def long_rows(self) -> list[str]:
+        """i. The long book, every target (screen PDF, proof, EPUB, web, press PDF, imposed
+        sheets or cover): its time per page against the largest book's (linear: within 10 %)
+        and its peak memory (under 2 GB)."""
+        if self.long is None:
+            return []
+        long, big = self.case("all cold long"), self.case("all cold")
+        long_pages = pdf_pages(long.out / f"{SLUG}.pdf")
+        big_pages = pdf_pages(big.out / f"{SLUG}.pdf")
+        ratio = (long.seconds() / long_pages) / (big.seconds() / big_pages)
+        return [row("i", f"`--target all`, cold, {long_pages} pages, {self.long.images} photos",
+                    long),
+                f"| i | time per page, {long_pages} / {big_pages} pages | | | | {ratio:.2f}x "
+                f"| ≤ 1.1x | {verdict(ratio <= 1.1)} |",
+                f"| i | peak memory, {long_pages} pages | | | {long.peak() / MB:.0f} MB | "
+                f"| < 2000 MB | {verdict(long.peak() < 2000 * MB)} |"]
+
     def sizes(self) -> list[tuple[str, Book]]:
         """The cold full builds by book size: (case name, book)."""
         return [*((f"all cold {book.pages}", book) for book in self.smaller),
@@ -458,7 +483,10 @@ class Benchmark:
                          f"{book.images} photos" for name, book in self.sizes()) + (
             f"; the Chinese book (pseudo-Chinese, `longbook.py --language zh-Hans`): "
             f"{pdf_pages(self.case('cjk pdf cold').out / f'{SLUG}.pdf')} pages, "
-            f"{self.cjk.images} photos")
+            f"{self.cjk.images} photos") + (
+            f"; the long book: {self.long.pages} pages asked, "
+            f"{pdf_pages(self.case('all cold long').out / f'{SLUG}.pdf')} built, "
+            f"{self.long.images} photos" if self.long else "")
 
 
 def row(letter: str, what: str, case: Case, against: Case | None = None, goal: float | None = None,
