@@ -34,6 +34,7 @@ import pikepdf
 X1A = "PDF/X-1a:2003"
 X4 = "PDF/X-4"
 VERSIONS = (X1A, X4)
+NONE = pikepdf.Name("/None")
 
 # [pdf-ref] the highest header each standard allows; X-1a files are PDF 1.3 or 1.4 [print-md],
 # "pdf-version above 1.4 isn't allowed for PDF/X-1a"; PDF/X-4 is based on PDF 1.6 [iso-x4].
@@ -301,11 +302,11 @@ class Walk:
     seen: set = field(default_factory=set)
 
     def visit(self, content, resources, page: int, group=None) -> None:
+        resources = resources if isinstance(resources, pikepdf.Dictionary) else pikepdf.Dictionary()
         key = (id_of(content), id_of(resources))
         if key in self.seen:
             return
         self.seen.add(key)
-        resources = resources if isinstance(resources, pikepdf.Dictionary) else pikepdf.Dictionary()
         self.owners.append(Owner(page, content, resources, group))
         for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
             if xobject.get("/Subtype") == "/Form":
@@ -366,12 +367,12 @@ def reachable(pdf: pikepdf.Pdf):
 
 def font_dictionaries(walk: Walk):
     """Each font dictionary once (with the first page that uses it), descendants included."""
-    seen = set()
+    seen = {}  # key -> the font, kept alive so that id() of a direct font is not reused
     for owner in walk.owners:
         for name, font in owner.resources.get("/Font", pikepdf.Dictionary()).items():
             for each in [font, *font.get("/DescendantFonts", pikepdf.Array())]:
                 if id_of(each) not in seen:
-                    seen.add(id_of(each))
+                    seen[id_of(each)] = each
                     yield owner.page, name, each
 
 
@@ -507,12 +508,12 @@ def transparency(walk: Walk) -> list[str]:
         if owner.group is not None and owner.group.get("/S") == "/Transparency":
             found.append(f"[transparency] {where}: a transparency group")
         for name, state in owner.resources.get("/ExtGState", pikepdf.Dictionary()).items():
-            if state.get("/SMask", pikepdf.Name.None_) != pikepdf.Name.None_:
+            if state.get("/SMask", NONE) != NONE:
                 found.append(f"[transparency] {where}: ExtGState {name} sets a soft mask")
             for key in ("/CA", "/ca"):
                 if float(state.get(key, 1)) < 1:
                     found.append(f"[transparency] {where}: ExtGState {name} sets {key} {float(state[key])}")
-            modes = state.get("/BM", pikepdf.Name.Normal)
+            modes = state.get("/BM", pikepdf.Name("/Normal"))
             modes = list(modes) if isinstance(modes, pikepdf.Array) else [modes]
             if any(mode not in ("/Normal", "/Compatible") for mode in modes):
                 found.append(f"[transparency] {where}: ExtGState {name} sets blend mode {modes}")
