@@ -24,7 +24,8 @@ How ``tiffsep`` represents the plates (checked with Ghostscript 10.00 on a synth
   means exactly 0, and an isolated pixel is a real but tiny mark (a hairline crossing).
 
 Geometry: Ghostscript renders the MediaBox (not the CropBox, without ``-dUseCropBox``); the page
-boxes are mapped to pixel rectangles ``(left, top, right, bottom)`` on that raster.
+boxes, and any rectangle through ``Separations.pixels``, map to pixel rectangles ``(left, top,
+right, bottom)`` on that raster.
 """
 
 from __future__ import annotations
@@ -44,10 +45,15 @@ Box = tuple[int, int, int, int]
 
 @dataclass
 class Separations:
-    """The plates of one page (ink 0..255 per pixel) and its page boxes in pixels."""
+    """The plates of one page (ink 0..255 per pixel), its page boxes in pixels, and the
+    MediaBox in points the raster shows."""
     plates: dict[str, Image.Image]
     boxes: dict[str, Box]
-    resolution: int
+    media: tuple[float, float, float, float]
+
+    def pixels(self, rect) -> Box:
+        """A PDF rectangle (points, y upwards) as a pixel box on the plates (y downwards)."""
+        return to_pixels(rectangle(rect), self.media, self.plates["Black"].size)
 
 
 def separate(path: Path | str, page: int, resolution: int = 100) -> Separations:
@@ -68,27 +74,25 @@ def separate(path: Path | str, page: int, resolution: int = 100) -> Separations:
     missing = [name for name in PROCESS if name not in plates]
     if missing:
         raise RuntimeError(f"Ghostscript wrote no {', '.join(missing)} plate for {path} page {page}")
-    size = plates["Black"].size
-    return Separations(plates, page_boxes(path, page, size), resolution)
-
-
-def page_boxes(path: Path | str, page: int, size: tuple[int, int]) -> dict[str, Box]:
-    """MediaBox, BleedBox, TrimBox (each present one) as pixel rectangles on a raster of
-    ``size`` that shows the MediaBox, y growing downwards."""
     with pikepdf.open(path) as pdf:
         obj = pdf.pages[page - 1].obj
         if int(obj.get("/Rotate", 0)) % 360:
             raise ValueError(f"{path} page {page} is rotated; the box mapping assumes it is not")
         media = rectangle(pdf.pages[page - 1].mediabox)
-        found = {"MediaBox": media}
-        for key in ("BleedBox", "TrimBox", "ArtBox"):
-            if f"/{key}" in obj:
-                found[key] = rectangle(obj[f"/{key}"])
+        boxes = {key[1:]: rectangle(obj[key]) for key in ("/BleedBox", "/TrimBox", "/ArtBox")
+                 if key in obj}
+    size = plates["Black"].size
+    boxes = {name: to_pixels(box, media, size) for name, box in {"MediaBox": media, **boxes}.items()}
+    return Separations(plates, boxes, media)
+
+
+def to_pixels(rect, media, size: tuple[int, int]) -> Box:
+    """``rect`` (points) on a raster of ``size`` that shows ``media``, y growing downwards."""
+    x0, y0, x1, y1 = rect
     sx = size[0] / (media[2] - media[0])
     sy = size[1] / (media[3] - media[1])
-    return {name: (round((x0 - media[0]) * sx), round((media[3] - y1) * sy),
-                   round((x1 - media[0]) * sx), round((media[3] - y0) * sy))
-            for name, (x0, y0, x1, y1) in found.items()}
+    return (round((x0 - media[0]) * sx), round((media[3] - y1) * sy),
+            round((x1 - media[0]) * sx), round((media[3] - y0) * sy))
 
 
 def rectangle(box) -> tuple[float, float, float, float]:

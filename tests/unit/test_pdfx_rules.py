@@ -361,6 +361,7 @@ def pixels(x0, y0, x1, y1):
 
 
 def test_separations_map_the_page_boxes_to_pixels(plates):
+    assert plates.pixels([20, 120, 60, 160]) == pixels(20, 120, 60, 160) == (20, 40, 60, 80)
     assert plates.boxes == {"MediaBox": (0, 0, 200, 200), "BleedBox": (10, 10, 190, 190),
                             "TrimBox": (20, 20, 180, 180)}
     assert sorted(plates.plates) == sorted([*PROCESS, "PANTONE 185 C"])
