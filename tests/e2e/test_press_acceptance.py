@@ -19,6 +19,7 @@ from ..separations import ink_in, separate, total_ink_max
 
 # The publications' PDF/X versions (their publication.yaml and layout) and the sample's ink
 # limit (the default, 300 % for coated stock, PRINT.md): written here, not read from Pressroom.
+VERSION = {"sample": X4, "features": X1A}
 INK_LIMIT = 300
 INK_TOLERANCE = 5  # rounding of the ink-limited CMYK conversion and of the 8-bit plates
 BODY_FACE = "Charis-SIL"  # the body text's face in the brochure layout
