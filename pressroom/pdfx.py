@@ -59,11 +59,14 @@ QPDF_STATIC_ID = b"<31415926535897932384626433832795>"
 
 
 def finish(pdf: pikepdf.Pdf, profile: Path, variant: str, document: str) -> int:
-    """Make ``pdf`` a press file of ``variant``: its output intent, its identification, and no
-    annotations. ``document`` names the document in every build (e.g. the publication's
+    """Make ``pdf`` a press file of ``variant``: its output intent, its identification, font
+    programs its PDF version allows, and no annotations. ``document`` names the document in every build (e.g. the publication's
     identifier and the file's part: ``...#press``). Returns the annotations removed."""
     name_output_intent(pdf, profile)
     identify(pdf, variant, document)
+    if MAX_PDF_VERSION[variant] < (1, 6):
+        from .pdffonts import bare_font_programs
+        bare_font_programs(pdf)  # OpenType font programs are PDF 1.6
     return strip_annotations(pdf)
 
 

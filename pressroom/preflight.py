@@ -116,6 +116,7 @@ def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
         scans = [scan_page(page, number, names) for number, page in enumerate(pdf.pages, 1)]
         findings = [*check_pdfx(pdf, profile), *check_boxes(pdf, bleed_mm),
                     *check_pages(len(pdf.pages), binding), *check_fonts(scans),
+                    *check_font_programs(pdf, profile),
                     *check_colour(scans, profile, output_components(pdf)),
                     *check_transparency(scans, profile), *check_overprint(scans),
                     *check_images(scans, names)]
@@ -291,6 +292,13 @@ def check_fonts(scans: list[PageScan]) -> list[Finding]:
             ".notdef: characters the font lacks print as empty boxes; rebuild with a layout "
             "that has a face for their script"))
         for scan in scans for name, count in scan.notdef.items()]
+
+
+def check_font_programs(pdf: pikepdf.Pdf, profile: str) -> list[Finding]:
+    """Font programs the file's PDF version cannot carry (OpenType in a PDF/X-1a file)."""
+    from .pdffonts import font_program_problems
+    return [Finding("error", "fonts", None, f"{problem} ({PDFX_NAME[profile]})")
+            for problem in font_program_problems(pdf, MAX_PDF_VERSION[profile])]
 
 
 def font_list(scans: list[PageScan]) -> list[dict]:
