@@ -19,6 +19,7 @@ import pikepdf
 
 from ..atomic import Staging, atomic_output, staged_outputs
 from ..colour import convert_pdf_to_cmyk, image_to_cmyk
+from ..downsample import downsample_images
 from ..config import PAGE_MULTIPLE
 from ..images import made_in_parallel
 from ..impose import impose_saddle_stitch
@@ -30,7 +31,7 @@ from ..model import Image, Publication
 from ..pdfwalk import stable_image_names
 from ..pdfx import (OUTPUT_CONDITION, PDFX_NAME, document_id, finish, identify, save,
                     strip_annotations)
-from ..preflight import Report, preflight
+from ..preflight import Finding, Report, preflight
 from ..progress import Progress
 from . import Built, Job
 from .pdf import PRINT_MEDIUM, render
@@ -99,6 +100,12 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                     f"back cover to make {len(pdf.pages)} pages, a multiple of "
                     f"{PAGE_MULTIPLE[press.binding]} for {press.binding} binding")
             balances = convert_pdf_to_cmyk(pdf, profile, press.ink_limit, press.overprint)
+            names = image_names(publication, variants)
+            resampled = downsample_images(pdf, press.downsample_above,
+                                          min(press.downsample_to, press.downsample_above), names)
+            for image in resampled:  # the preflight names the resampled streams as before
+                if image.before in names:
+                    names[image.after] = names[image.before]
             if read_by_place:  # e.g. an image the layout's CSS names: its name holds its place
                 stable_image_names(pdf)
             finish(pdf, profile, press.profile, f"{settings.identifier}#press")
@@ -124,9 +131,12 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                                                           settings.identifier, key))
                 result.outputs.append(imposed)
 
-            report = preflight(tmp, press.profile, press.binding, press.bleed_mm,
-                               image_names(publication, variants))
+            report = preflight(tmp, press.profile, press.binding, press.bleed_mm, names)
             report.file = press_pdf.name  # not the temporary file's
+            report.findings += [Finding("info", "images", None, (
+                f"{image.label} resampled from {image.before_ppi:.0f} ppi ({image.before_px[0]}×"
+                f"{image.before_px[1]} px) to {image.after_ppi:.0f} ppi ({image.after_px[0]}×"
+                f"{image.after_px[1]} px) at its largest placement")) for image in resampled]
             result.preflight = report
             result.outputs += write_reports(report, folder, slug, staging)
             result.outputs.append(write_job_ticket(publication, folder, press_pdf,
