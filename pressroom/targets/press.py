@@ -126,7 +126,8 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                 sheets = staging(imposed)
                 checkpoint("press imposing")
                 impose_saddle_stitch(tmp, sheets, marks=press.marks, font=font,
-                                     slug=lambda sheet: slug_line(publication, sheet))
+                                     slug=lambda sheet: slug_line(publication, sheet),
+                                     paper=press.paper)
                 result.outputs.append(imposed)
 
             report = preflight(tmp, press.profile, press.binding, press.bleed_mm,
