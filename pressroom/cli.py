@@ -172,7 +172,7 @@ def check(source: Path, out: Path) -> int:
         settings = publication.settings.print
         variants = press_variants(publication, layout.path(PROFILE_FILE), out / ".cache" / "press")
         report = preflight(press_pdf, settings.profile, settings.binding, settings.bleed_mm,
-                           image_names(publication, variants))
+                           image_names(publication, variants), paper=settings.paper)
         print(report.to_text())
         failed |= bool(report.errors)
     if ebook.is_file():

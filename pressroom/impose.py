@@ -2,16 +2,24 @@
 
 The pages are placed unchanged as form XObjects (no re-rendering), each clipped to its trim plus
 the bleed on the spread's three outer edges; at the spine the two trims touch.
+
+Creep (shingling): folded inside one another, each sheet's fore-edge sticks out beyond the
+sheet around it by one caliper, and the trim takes that much more from it. So the pages of
+sheet k (0 = the outermost) move toward the spine by ``creep_mm(k, paper)`` and the fore-edges
+line up after trimming. The clip's outer edge moves with the page; its spine edge stays at the
+spine, so no artwork crosses it (the gutter margin gives up those tenths of a millimetre).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
 
-from .marks import Rect, load_font, mark_page, page_boxes, registration_colour_space
+from .marks import MM, Rect, load_font, mark_page, page_boxes, registration_colour_space
+from .printers import creep_mm
 
 TOLERANCE = 0.01  # pt: pages whose trims differ by more cannot share a sheet
 
@@ -36,14 +44,16 @@ def saddle_stitch_order(page_count: int, right_to_left: bool = False
 
 
 def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
-                         slug: Callable[[str], str],
+                         slug: Callable[[str], str], paper: str,
                          save: Callable[[pikepdf.Pdf, Path], None] | None = None) -> None:
     """Write ``target``: one PDF page per sheet side (sheet 1 front, sheet 1 back, sheet 2 front,
-    ...), each holding two pages of ``source`` as a spread. With ``marks``, crop marks, fold marks
-    at the spine, registration targets and the slug line ``slug("sheet 1 front · pages 8 | 1")``
-    are drawn outside the spread's bleed, as :func:`pressroom.marks.add_marks` draws them.
-    The sheets carry the source's document information, metadata and output intent; ``save``
-    writes them (the press target makes them the same PDF/X as the pages they place)."""
+    ...), each holding two pages of ``source`` as a spread, moved toward the spine by the creep
+    of its sheet on ``paper`` (a paper of :data:`pressroom.printers.PAPERS`). With ``marks``,
+    crop marks, fold marks at the spine, registration targets and the slug line
+    ``slug("sheet 1 front · pages 8 | 1 · creep 0.00 mm")`` are drawn outside the spread's
+    bleed, as :func:`pressroom.marks.add_marks` draws them. The sheets carry the source's
+    document information, metadata and output intent; ``save`` writes them (the press target
+    makes them the same PDF/X as the pages they place)."""
     with pikepdf.open(source) as src, pikepdf.new() as out:
         order = saddle_stitch_order(len(src.pages), right_to_left(src))
         boxes = [page_boxes(page)[1:] for page in src.pages]
@@ -67,12 +77,14 @@ def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
                 forms[number] = out.copy_foreign(xobject)
             return forms[number]
 
-        for sheet, sides in enumerate(order, 1):
+        for sheet, sides in enumerate(order):
+            creep = creep_mm(sheet, paper)
             for side, (left, right) in zip(("front", "back"), sides):
                 page = _sheet(out, form(left), form(right), boxes[left - 1], boxes[right - 1],
-                              width, height, (left, right))
+                              width, height, (left, right), creep * MM)
                 if marks:
-                    mark_page(page, slug(f"sheet {sheet} {side} · pages {left} | {right}"),
+                    mark_page(page, slug(f"sheet {sheet + 1} {side} · pages {left} | {right} · "
+                                         f"creep {creep:.2f} mm"),
                               outline, colour_space, folds=[width])
         if save is not None:
             save(out, target)
@@ -82,8 +94,10 @@ def impose_saddle_stitch(source: Path, target: Path, marks: bool, font: Path,
 
 def _sheet(out: pikepdf.Pdf, left_form, right_form, left_boxes: tuple[Rect, Rect],
            right_boxes: tuple[Rect, Rect], width: float, height: float,
-           numbers: tuple[int, int]) -> pikepdf.Page:
-    """A sheet side: the spread's trim from (0, 0) to (2 * width, height), spine at x = width."""
+           numbers: tuple[int, int], creep: float) -> pikepdf.Page:
+    """A sheet side: the spread's trim from (0, 0) to (2 * width, height), spine at x = width;
+    each page moved ``creep`` points toward the spine. The boxes are those of the spread without
+    creep, alike on every sheet."""
     (left_trim, left_bleed), (right_trim, right_bleed) = left_boxes, right_boxes
     # Where each page shows, in sheet coordinates: its trim, plus bleed on the outer edges only.
     left_clip = Rect(left_bleed.x0 - left_trim.x0, left_bleed.y0 - left_trim.y0,
@@ -91,12 +105,14 @@ def _sheet(out: pikepdf.Pdf, left_form, right_form, left_boxes: tuple[Rect, Rect
     right_clip = Rect(width, right_bleed.y0 - right_trim.y0,
                       2 * width + right_bleed.x1 - right_trim.x1,
                       height + right_bleed.y1 - right_trim.y1)
+    bleed = left_clip.union(right_clip)
     left_name, right_name = (f"/Page{n}" for n in numbers)
     content = "\n".join([
-        _place(left_name, left_clip, -left_trim.x0, -left_trim.y0),
-        _place(right_name, right_clip, width - right_trim.x0, -right_trim.y0), ""])
+        _place(left_name, replace(left_clip, x0=left_clip.x0 + creep),
+               creep - left_trim.x0, -left_trim.y0),
+        _place(right_name, replace(right_clip, x1=right_clip.x1 - creep),
+               width - creep - right_trim.x0, -right_trim.y0), ""])
     trim = Rect(0, 0, 2 * width, height)
-    bleed = left_clip.union(right_clip)
     page = pikepdf.Dictionary(
         Type=pikepdf.Name.Page, MediaBox=bleed.array(), TrimBox=trim.array(),
         BleedBox=bleed.array(),

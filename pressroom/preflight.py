@@ -33,9 +33,10 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
-from .config import BINDINGS, LENGTH_UNITS_MM, PAGE_MULTIPLE
+from .config import BINDINGS, LENGTH_UNITS_MM, PAGE_MULTIPLE, PrintSettings
 from .pdfscan import PageScan, scan_page
 from .pdfx import MAX_PDF_VERSION, PDFX_NAME
+from .printers import PAPERS, SADDLE_WARN_SHARE, saddle_stitch_limit
 
 #: The checks in report order, with their section titles.
 CHECKS = {"pdfx": "PDF/X identification and output intent", "boxes": "Page boxes",
@@ -104,8 +105,9 @@ class Report:
 
 
 def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
-              image_names: dict | None = None) -> Report:
-    """Check a press PDF against ``profile`` ("pdf/x-4" or "pdf/x-1a") and the job's binding."""
+              image_names: dict | None = None, paper: str = PrintSettings.paper) -> Report:
+    """Check a press PDF against ``profile`` ("pdf/x-4" or "pdf/x-1a") and the job's binding
+    on ``paper`` (a paper of :data:`pressroom.printers.PAPERS`)."""
     if profile not in PDFX_NAME:
         raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PDFX_NAME)}")
     if binding not in BINDINGS:
@@ -115,7 +117,7 @@ def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
         names = image_names or {}
         scans = [scan_page(page, number, names) for number, page in enumerate(pdf.pages, 1)]
         findings = [*check_pdfx(pdf, profile), *check_boxes(pdf, bleed_mm),
-                    *check_pages(len(pdf.pages), binding), *check_fonts(scans),
+                    *check_pages(len(pdf.pages), binding, paper), *check_fonts(scans),
                     *check_font_programs(pdf, profile),
                     *check_colour(scans, profile, output_components(pdf)),
                     *check_transparency(scans, profile), *check_overprint(scans),
@@ -271,15 +273,38 @@ def _box(array) -> tuple[float, float, float, float]:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def check_pages(count: int, binding: str) -> list[Finding]:
+def check_pages(count: int, binding: str, paper: str) -> list[Finding]:
+    """The page count against the binding: a multiple of what it folds, and, saddle-stitched,
+    no thicker a block at the spine than staples close on ``paper``."""
     multiple = PAGE_MULTIPLE[binding]
-    if not count % multiple:
-        return []
+    findings = []
+    if count % multiple and binding == "saddle-stitch":
+        findings.append(Finding("error", "pages", None, (
+            f"{_count(count, 'page')} cannot be saddle-stitched; the page count must be a "
+            f"multiple of {multiple}")))
+    elif count % multiple:
+        findings.append(Finding("warning", "pages", None, (
+            f"{count} pages for a {binding} binding; an odd count leaves the last leaf's back "
+            f"blank (use a multiple of {multiple})")))
     if binding == "saddle-stitch":
-        return [Finding("error", "pages", None, f"{_count(count, 'page')} cannot be "
-                        f"saddle-stitched; the page count must be a multiple of {multiple}")]
-    return [Finding("warning", "pages", None, f"{count} pages for a {binding} binding; an odd "
-                    f"count leaves the last leaf's back blank (use a multiple of {multiple})")]
+        findings.append(check_saddle_stitch_limit(count, paper))
+    return findings
+
+
+def check_saddle_stitch_limit(count: int, paper: str) -> Finding:
+    """An error past the paper's limit, a warning close to it, else the limit as information.
+    The limit is a multiple of 4, so a count past it stays past it once padded."""
+    limit = saddle_stitch_limit(paper)
+    on = f"{_count(count, 'page')} saddle-stitched on {PAPERS[paper].summary} ({paper})"
+    advice = "set print.binding: perfect in manuscript/publication.yaml (or a thinner paper)"
+    if count > limit:
+        return Finding("error", "pages", None,
+                       f"{on}: more than the {limit} pages staples hold; {advice}")
+    if count > SADDLE_WARN_SHARE * limit:
+        return Finding("warning", "pages", None,
+                       f"{on}: over {SADDLE_WARN_SHARE:.0%} of the {limit} pages staples hold; "
+                       f"past them, {advice}")
+    return Finding("info", "pages", None, f"{on}: at most {limit} pages")
 
 
 def check_fonts(scans: list[PageScan]) -> list[Finding]:

@@ -32,6 +32,7 @@ from ..pdfwalk import stable_image_names
 from ..pdfx import (OUTPUT_CONDITION, PDFX_NAME, document_id, finish, identify, save,
                     strip_annotations)
 from ..preflight import Finding, Report, preflight
+from ..printers import creep_mm, saddle_stitch_limit
 from ..progress import Progress
 from . import Built, Job
 from .pdf import PRINT_MEDIUM, render
@@ -120,18 +121,19 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
         # taken in a thread (hashlib lets go of Python's lock) while the sheets and preflight go on
         with ThreadPoolExecutor(1) as hashing:
             digests = {press_pdf: hashing.submit(file_sha256, tmp)}
-            if press.binding == "saddle-stitch":
+            if press.binding == "saddle-stitch" and total <= saddle_stitch_limit(press.paper):
                 imposed = folder / f"{slug}-imposed.pdf"
                 sheets = staging(imposed)
                 checkpoint("press imposing")
                 impose_saddle_stitch(
                     tmp, sheets, marks=press.marks, font=font,
-                    slug=lambda sheet: slug_line(publication, sheet),
+                    slug=lambda sheet: slug_line(publication, sheet), paper=press.paper,
                     save=lambda pdf, path: finish_imposed(pdf, path, press.profile,
                                                           settings.identifier, key))
                 result.outputs.append(imposed)
 
-            report = preflight(tmp, press.profile, press.binding, press.bleed_mm, names)
+            report = preflight(tmp, press.profile, press.binding, press.bleed_mm, names,
+                               paper=press.paper)
             report.file = press_pdf.name  # not the temporary file's
             report.findings += [Finding("info", "images", None, (
                 f"{image.label} resampled from {image.before_ppi:.0f} ppi ({image.before_px[0]}×"
@@ -249,6 +251,10 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
         "created": build_time().isoformat(),
         "trim_mm": [press.trim.width_mm, press.trim.height_mm], "trim": press.trim.css,
         "bleed_mm": press.bleed_mm, "pages": pages, "binding": press.binding,
+        "paper": press.paper,
+        **({"creep_mm_per_sheet": [round(creep_mm(sheet, press.paper), 3)
+                                   for sheet in range(pages // 4)]}
+           if press.binding == "saddle-stitch" else {}),
         "colours": "CMYK (4/4), no spot colours", "ink_limit_percent": press.ink_limit,
         "output_intent": OUTPUT_CONDITION["identifier"], "pdfx": PDFX_NAME[press.profile],
         "marks": press.marks,

@@ -14,6 +14,7 @@ INTER = Path(__file__).resolve().parents[2] / "layouts" / "brochure" / "fonts" /
 A5 = (419.527559, 595.275591)  # pt
 BLEED = 3 * MM
 EXPECTED = [(8, 1), (2, 7), (6, 3), (4, 5)]  # sheet 1 front, back, sheet 2 front, back
+PAPER = "coated-115gsm"  # 0.10 mm a leaf
 
 
 def test_order_for_eight_pages():
@@ -67,7 +68,8 @@ def imposed(eight) -> tuple[Path, list[str]]:
     calls: list[str] = []
     target = eight.with_name("imposed.pdf")
     impose_saddle_stitch(eight, target, marks=True, font=INTER,
-                         slug=lambda where: calls.append(where) or f"Title · {where}")
+                         slug=lambda where: calls.append(where) or f"Title · {where}",
+                         paper=PAPER)
     return target, calls
 
 
@@ -92,8 +94,10 @@ def halves_text(path: Path) -> list[tuple[str, str]]:
 def test_imposed_sheets_show_the_right_pages(imposed):
     path, calls = imposed
     assert halves_text(path) == [(str(left), str(right)) for left, right in EXPECTED]
-    assert calls == ["sheet 1 front · pages 8 | 1", "sheet 1 back · pages 2 | 7",
-                     "sheet 2 front · pages 6 | 3", "sheet 2 back · pages 4 | 5"]
+    assert calls == ["sheet 1 front · pages 8 | 1 · creep 0.00 mm",
+                     "sheet 1 back · pages 2 | 7 · creep 0.00 mm",
+                     "sheet 2 front · pages 6 | 3 · creep 0.10 mm",
+                     "sheet 2 back · pages 4 | 5 · creep 0.10 mm"]
 
 
 def test_sheet_boxes(imposed):
@@ -146,7 +150,7 @@ def test_bleed_only_on_the_outer_edges(eight, tmp_path):
     import pypdfium2
 
     path = tmp_path / "plain.pdf"
-    impose_saddle_stitch(eight, path, marks=False, font=INTER, slug=str)
+    impose_saddle_stitch(eight, path, marks=False, font=INTER, slug=str, paper=PAPER)
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
             assert [float(v) for v in page.obj.MediaBox] == \
@@ -177,12 +181,93 @@ def test_bleed_only_on_the_outer_edges(eight, tmp_path):
 def test_page_count_not_a_multiple_of_four(tmp_path):
     source = numbered_pages(tmp_path / "six.pdf", 6)
     with pytest.raises(ValueError, match="multiple of 4, not 6"):
-        impose_saddle_stitch(source, tmp_path / "out.pdf", marks=True, font=INTER, slug=str)
+        impose_saddle_stitch(source, tmp_path / "out.pdf", marks=True, font=INTER, slug=str,
+                             paper=PAPER)
     assert not (tmp_path / "out.pdf").exists()
 
 
 def test_twelve_pages(tmp_path):
     source = numbered_pages(tmp_path / "twelve.pdf", 12)
-    impose_saddle_stitch(source, tmp_path / "out.pdf", marks=True, font=INTER, slug=str)
+    impose_saddle_stitch(source, tmp_path / "out.pdf", marks=True, font=INTER, slug=str,
+                         paper=PAPER)
     expected = [side for sheet in saddle_stitch_order(12) for side in sheet]
     assert halves_text(tmp_path / "out.pdf") == [(str(a), str(b)) for a, b in expected]
+
+
+def placements(page: pikepdf.Page) -> dict[int, tuple[list[float], float]]:
+    """Per placed page number: its clip rectangle (x0, y0, x1, y1) and its cm's x translation."""
+    found, clip, dx = {}, None, None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "re":
+            x, y, w, h = (float(v) for v in operands)
+            clip = [x, y, x + w, y + h]
+        elif op == "cm":
+            assert [float(v) for v in operands[:4]] == [1, 0, 0, 1]  # moved, never scaled
+            dx = float(operands[4])
+        elif op == "Do":
+            found[int(str(operands[0]).removeprefix("/Page"))] = (clip, dx)
+    return found
+
+
+@pytest.fixture(scope="module")
+def sixteen(tmp_path_factory) -> Path:
+    return numbered_pages(tmp_path_factory.mktemp("creep") / "sixteen.pdf", 16)
+
+
+def right_to_left_copy(source: Path, target: Path) -> Path:
+    with pikepdf.open(source) as pdf:
+        pdf.Root.ViewerPreferences = pikepdf.Dictionary(Direction=pikepdf.Name.R2L)
+        pdf.save(target)
+    return target
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+def test_creep_moves_inner_sheets_toward_the_spine(sixteen, tmp_path, rtl):
+    """16 pages on 0.12 mm paper: sheet 1 unmoved, sheet 4 (pages 8, 9; in right-to-left, 9 is
+    on the left) 3 x 0.12 mm toward the spine, its clip's outer edge with it, its spine edge
+    at the spine."""
+    source = right_to_left_copy(sixteen, tmp_path / "rtl.pdf") if rtl else sixteen
+    path = tmp_path / "out.pdf"
+    impose_saddle_stitch(source, path, marks=False, font=INTER, slug=str, paper="coated-130gsm")
+    shift = 3 * 0.12 * MM
+    with pikepdf.open(path) as pdf:
+        outer = placements(pdf.pages[0])  # sheet 1 front: pages 16 | 1 (1 | 16 right to left)
+        inner = placements(pdf.pages[7])  # sheet 4 back: pages 8 | 9 (9 | 8)
+        assert [float(v) for v in pdf.pages[7].obj.BleedBox] == \
+            pytest.approx([float(v) for v in pdf.pages[0].obj.BleedBox])
+    (outer_left, outer_right), (left, right) = ((1, 16), (9, 8)) if rtl else ((16, 1), (8, 9))
+    spine = A5[0]
+    assert outer[outer_left] == (pytest.approx([-BLEED, -BLEED, spine, A5[1] + BLEED]),
+                                 pytest.approx(0, abs=1e-6))
+    assert outer[outer_right] == (pytest.approx([spine, -BLEED, 2 * spine + BLEED, A5[1] + BLEED]),
+                                  pytest.approx(spine))
+    assert inner[left] == (pytest.approx([-BLEED + shift, -BLEED, spine, A5[1] + BLEED]),
+                           pytest.approx(shift))
+    assert inner[right] == (
+        pytest.approx([spine, -BLEED, 2 * spine + BLEED - shift, A5[1] + BLEED]),
+        pytest.approx(spine - shift))
+
+
+def test_creep_seen_on_the_rendered_sheet(sixteen, tmp_path):
+    """The innermost sheet's outer bleed starts one creep in from the sheet's bleed edge; the
+    outermost sheet's reaches it."""
+    import pypdfium2
+
+    path = tmp_path / "out.pdf"
+    impose_saddle_stitch(sixteen, path, marks=False, font=INTER, slug=str, paper="coated-150gsm")
+    shift, scale = 3 * 0.14 * MM, 4.0  # 1.19 pt: about 5 pixels
+    document = pypdfium2.PdfDocument(path)
+    try:
+        for number, moved in ((0, False), (7, True)):
+            image = document[number].render(scale=scale).to_pil().convert("RGB")
+            y, near, beyond = round(A5[1] / 2 * scale), round(shift / 3 * scale), round(
+                shift * 2 * scale)  # pixels in from the sheet's left or right edge
+            left, right = (255, 204, 204), (204, 204, 255)
+            assert image.getpixel((beyond, y)) == left
+            assert image.getpixel((image.width - 1 - beyond, y)) == right
+            assert image.getpixel((near, y)) == ((255, 255, 255) if moved else left)
+            assert image.getpixel((image.width - 1 - near, y)) == (
+                (255, 255, 255) if moved else right)
+    finally:
+        document.close()

@@ -351,13 +351,41 @@ def test_font_that_is_not_embedded_is_an_error(tmp_path):
     assert "NOT EMBEDDED" in report.to_text()
 
 
-@pytest.mark.parametrize("pages, binding, level", [
-    (6, "saddle-stitch", "error"), (8, "saddle-stitch", None),
-    (7, "perfect", "warning"), (7, "none", None)])
-def test_page_count_against_the_binding(tmp_path, pages, binding, level):
+@pytest.mark.parametrize("pages, binding, levels", [
+    (6, "saddle-stitch", ["error", "info"]), (8, "saddle-stitch", ["info"]),
+    (7, "perfect", ["warning"]), (7, "none", [])])
+def test_page_count_against_the_binding(tmp_path, pages, binding, levels):
     report = preflight(synthetic(tmp_path / "pages.pdf", pages), "pdf/x-1a", binding, 3)
-    assert [f.level for f in report.findings if f.check == "pages"] == ([level] if level else [])
-    assert report.to_text().startswith("FAIL" if level == "error" else "PASS")
+    assert [f.level for f in report.findings if f.check == "pages"] == levels
+    assert report.to_text().startswith("FAIL" if "error" in levels else "PASS")
+
+
+@pytest.mark.parametrize("pages, paper, level, message", [
+    # 150 g/m² coated, 0.14 mm a leaf: 3.5 mm of paper at the spine is 25 leaves, 48 pages
+    (52, "coated-150gsm", "error", "52 pages saddle-stitched on coated silk 150 g/m² "
+     "(coated-150gsm): more than the 48 pages staples hold; set print.binding: perfect in "
+     "manuscript/publication.yaml (or a thinner paper)"),
+    (40, "coated-150gsm", "warning", "40 pages saddle-stitched on coated silk 150 g/m² "
+     "(coated-150gsm): over 80% of the 48 pages staples hold; past them, set print.binding: "
+     "perfect in manuscript/publication.yaml (or a thinner paper)"),
+    (36, "coated-150gsm", "info", "36 pages saddle-stitched on coated silk 150 g/m² "
+     "(coated-150gsm): at most 48 pages"),
+    (228, "coated-115gsm", "error", None),  # the A4 brochure that used to pass
+    (68, "coated-115gsm", "warning", None),
+])
+def test_saddle_stitch_limit_of_the_paper(tmp_path, pages, paper, level, message):
+    report = preflight(synthetic(tmp_path / "pages.pdf", pages), "pdf/x-1a", "saddle-stitch", 3,
+                       paper=paper)
+    [finding] = [f for f in report.findings if f.check == "pages"]
+    assert finding.level == level
+    assert message is None or finding.message == message
+    assert f"{level:<8} {finding.message}" in report.to_text()
+
+
+def test_the_saddle_stitch_limit_is_not_a_perfect_binding_rule(tmp_path):
+    report = preflight(synthetic(tmp_path / "pages.pdf", 228), "pdf/x-1a", "perfect", 3,
+                       paper="coated-115gsm")
+    assert [f for f in report.findings if f.check == "pages"] == []
 
 
 def test_pdfx_identification_and_output_intent(rendered, tmp_path):
