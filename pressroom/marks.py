@@ -113,6 +113,10 @@ class OutlineFont:
         name = self.cmap.get(ord(char))
         return name if name in self.glyphs else ".notdef"
 
+    def covers(self, text: str) -> bool:
+        """Whether the font has a glyph for every character of ``text`` but spaces."""
+        return all(self._glyph(char) != ".notdef" for char in text if not char.isspace())
+
     def width(self, text: str, size: float) -> float:
         return sum(self.advances[self._glyph(c)][0] for c in text) * size / self.upem
 

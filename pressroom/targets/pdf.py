@@ -63,19 +63,22 @@ def build(job: Job) -> Built:
 
 
 def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
-               bleed_mm: float = 0, words: Words | None = None) -> str:
+               bleed_mm: float = 0, words: Words | None = None, template: str = "print.html",
+               **context) -> str:
     """The one HTML document the layout makes of the whole publication (press files: with the
-    bleed and their own image variants), with the layout's ``words`` in its language."""
+    bleed and their own image variants), with the layout's ``words`` in its language; or, with
+    ``template`` and its ``context``, another print document of the layout (the cover spread)."""
     words = words or layout.words(publication.settings.language)
     renderer = BodyRenderer(medium, publication.sections, words=words)
-    html = layout.render("print.html", publication=publication, settings=publication.settings,
+    html = layout.render(template, publication=publication, settings=publication.settings,
                          sections=publication.sections, body=renderer.section_body,
                          words=words, cover_alt=cover_alt(publication, words),
                          modified=build_time(), bleed_mm=bleed_mm,
                          font_stacks=Markup(stacks_css(layout.fonts, publication.settings.language)),
                          barcode_url=isbn_barcode(publication.settings.isbn)
                          if publication.settings.isbn else None,
-                         cover_url=medium.image_url(publication.cover) if publication.cover else None)
+                         cover_url=medium.image_url(publication.cover) if publication.cover else None,
+                         **context)
     return html.translate(LINE_SEPARATORS)
 
 
@@ -87,12 +90,15 @@ LINE_SEPARATORS = dict.fromkeys((0x85, 0x2028, 0x2029), " ")
 
 def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
            bleed_mm: float = 0, stylesheets: tuple[Path | str, ...] = (),
-           images: dict[str, Path] | None = None, progress: Progress | None = None):
+           images: dict[str, Path] | None = None, progress: Progress | None = None,
+           template: str = "print.html", stylesheet: str = "print.css", **context):
     """Lay the publication out with WeasyPrint: (the rendered Document, WeasyPrint's warnings).
 
     Press files add ``stylesheets`` (files, or CSS text) after the layout's print.css, and
     ``images``: their image variants, which their medium names ``source-image:`` + the key.
     The document's ``read_by_place`` tells whether an image may have been read by file URL.
+    Another ``template`` of the layout, with its own ``stylesheet`` and ``context``, makes
+    another print document (the press cover spread).
     """
     from ..engine import engine_warnings, render_document  # EPUB-only builds never load it
 
@@ -100,12 +106,12 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
     faces_installed(layout)
     fetcher = source_fetcher(publication.root, layout, images or {
         image.sha256: image.path for image in publication.images})
-    stylesheet = layout.path("print.css")  # Layout.path refuses links out of the layout
+    css = layout.path(stylesheet)  # Layout.path refuses links out of the layout
     words = layout.words(publication.settings.language)
     with engine_warnings() as warnings, progress.engine_pages():
-        document = render_document(print_html(publication, layout, medium, bleed_mm, words),
-                                   layout.folder.as_uri() + "/", fetcher,
-                                   [stylesheet, *stylesheets])
+        document = render_document(print_html(publication, layout, medium, bleed_mm, words,
+                                              template, **context),
+                                   layout.folder.as_uri() + "/", fetcher, [css, *stylesheets])
     warnings[:0] = words.warnings  # a language the layout has no words in
     # What the fetcher refused, where WeasyPrint's own warning does not say it (fonts)
     warnings += [why for url, why in dict(fetcher.refused).items()

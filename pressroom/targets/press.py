@@ -19,6 +19,7 @@ import pikepdf
 
 from ..atomic import Staging, atomic_output, staged_outputs
 from ..colour import convert_pdf_to_cmyk, image_to_cmyk
+from ..cover import Spread, wanted as cover_wanted, write_cover
 from ..downsample import downsample_images
 from ..config import PAGE_MULTIPLE
 from ..images import made_in_parallel
@@ -26,7 +27,7 @@ from ..impose import impose_saddle_stitch
 from ..imprint import build_time
 from ..interrupt import checkpoint
 from ..layouts import Layout
-from ..marks import add_marks
+from ..marks import add_marks, load_font
 from ..model import Image, Publication
 from ..pdfwalk import stable_image_names
 from ..pdfx import (OUTPUT_CONDITION, PDFX_NAME, document_id, finish, identify, save,
@@ -50,15 +51,19 @@ class PressResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preflight: Report | None = None
+    cover_preflight: Report | None = None
 
 
 def build(job: Job) -> Built:
-    """The press folder; the preflight's errors are the target's errors."""
+    """The press folder; the preflights' errors are the target's errors."""
     press = write_press(job.publication, job.layout, job.out / "press",
                         cache=job.out / ".cache" / "press", key=job.keys["press"],
                         progress=job.progress)
-    return Built(press.outputs, press.warnings,
-                 [str(finding.message) for finding in press.preflight.errors])
+    errors = [str(finding.message) for finding in press.preflight.errors]
+    if press.cover_preflight:
+        errors += [f"{press.cover_preflight.file}: {finding.message}"
+                   for finding in press.cover_preflight.errors]
+    return Built(press.outputs, press.warnings, errors)
 
 
 def write_press(publication: Publication, layout: Layout, folder: Path, cache: Path, key: str,
@@ -112,7 +117,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
             finish(pdf, profile, press.profile, f"{settings.identifier}#press")
             total = len(pdf.pages)
             if press.marks:
-                add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}"), font,
+                add_marks(pdf, lambda n: slug_line(publication, f"page {n} of {total}", font), font,
                           balances=balances)
             checkpoint("press writing")
             save(pdf, tmp, press.profile, document_id(key))
@@ -127,10 +132,23 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                 checkpoint("press imposing")
                 impose_saddle_stitch(
                     tmp, sheets, marks=press.marks, font=font,
-                    slug=lambda sheet: slug_line(publication, sheet), paper=press.paper,
+                    slug=lambda sheet: slug_line(publication, sheet, font), paper=press.paper,
                     save=lambda pdf, path: finish_imposed(pdf, path, press.profile,
                                                           settings.identifier, key))
                 result.outputs.append(imposed)
+            spread = None
+            if cover_wanted(press):
+                cover = folder / f"{slug}-cover.pdf"
+                spread = write_cover(publication, layout, total, staging(cover),
+                                     {image.sha256: variants[image.path]
+                                      for image in publication.images},
+                                     profile, key, font, slug_line(publication, "cover", font))
+                result.outputs.append(cover)
+                cover_report = preflight(staging.files[cover], press.profile, "none",
+                                         press.bleed_mm, names, paper=press.paper)
+                cover_report.file = cover.name
+                result.cover_preflight = cover_report
+                result.outputs += write_reports(cover_report, folder, f"{slug}-cover", staging)
 
             report = preflight(tmp, press.profile, press.binding, press.bleed_mm, names,
                                paper=press.paper)
@@ -142,7 +160,8 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
             result.preflight = report
             result.outputs += write_reports(report, folder, slug, staging)
             result.outputs.append(write_job_ticket(publication, folder, press_pdf,
-                                                   result.outputs, report, staging, digests))
+                                                   result.outputs, report, staging, digests,
+                                                   spread))
     return result
 
 
@@ -214,9 +233,14 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def slug_line(publication: Publication, where: str) -> str:
+def slug_line(publication: Publication, where: str, font: Path | None = None) -> str:
+    """The slug line outside the trim; with the marks ``font``, a title in a script the font
+    does not draw (Arabic, Chinese) is named by the publication's slug instead."""
     settings = publication.settings
-    parts = [settings.title, where, settings.date.isoformat() if settings.date else None,
+    title = settings.title
+    if font is not None and not load_font(font).covers(title):
+        title = settings.slug
+    parts = [title, where, settings.date.isoformat() if settings.date else None,
              PDFX_NAME[settings.print.profile], f"trim {settings.print.trim.css}",
              f"bleed {settings.print.bleed_mm:g} mm"]
     return "  ·  ".join(part for part in parts if part)
@@ -234,7 +258,8 @@ def write_reports(report: Report, folder: Path, slug: str, staging: Staging) -> 
 
 def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, files: list[Path],
                      report: Report, staging: Staging,
-                     digests: dict[Path, Future] | None = None) -> Path:
+                     digests: dict[Path, Future] | None = None,
+                     spread: Spread | None = None) -> Path:
     """What a printer reads first: the job's specification and the checksums of the staged
     files (those ``digests`` holds, as they are taken); the ticket is staged with them."""
     settings, press = publication.settings, publication.settings.print
@@ -258,6 +283,10 @@ def write_job_ticket(publication: Publication, folder: Path, press_pdf: Path, fi
         "colours": "CMYK (4/4), no spot colours", "ink_limit_percent": press.ink_limit,
         "output_intent": OUTPUT_CONDITION["identifier"], "pdfx": PDFX_NAME[press.profile],
         "marks": press.marks,
+        **({"cover": {"file": f"{settings.slug}-cover.pdf", "spine_mm": spread.spine_mm,
+                      "spine_text": spread.spine_text, "paper": press.paper,
+                      "trim_mm": list(spread.trim_mm),
+                      "with_bleed_mm": list(spread.with_bleed_mm)}} if spread else {}),
         "preflight": {"passed": not report.errors, "errors": len(report.errors),
                       "warnings": len([f for f in report.findings if f.level == "warning"])},
         "files": [{"name": path.name, "bytes": written(path).stat().st_size,
