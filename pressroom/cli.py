@@ -172,9 +172,16 @@ def check(source: Path, out: Path) -> int:
         settings = publication.settings.print
         variants = press_variants(publication, layout.path(PROFILE_FILE), out / ".cache" / "press")
         report = preflight(press_pdf, settings.profile, settings.binding, settings.bleed_mm,
-                           image_names(publication, variants), paper=settings.paper)
+                           image_names(publication, variants), paper=settings.paper,
+                           printer=settings.printer)
         print(report.to_text())
         failed |= bool(report.errors)
+        cover = press_pdf.with_name(f"{publication.settings.slug}-cover.pdf")
+        if cover.is_file():
+            report = preflight(cover, settings.profile, "none", settings.bleed_mm,
+                               image_names(publication, variants))
+            print(report.to_text())
+            failed |= bool(report.errors)
     if ebook.is_file():
         from .ebookcheck import AceUnavailable, ace, epubcheck
 

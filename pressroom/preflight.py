@@ -36,7 +36,7 @@ from pikepdf import Array, Dictionary, Name, Stream
 from .config import BINDINGS, LENGTH_UNITS_MM, PAGE_MULTIPLE, PrintSettings
 from .pdfscan import PageScan, scan_page
 from .pdfx import MAX_PDF_VERSION, PDFX_NAME
-from .printers import PAPERS, SADDLE_WARN_SHARE, saddle_stitch_limit
+from .printers import PAPERS, PRINTERS, SADDLE_WARN_SHARE, saddle_stitch_limit
 
 #: The checks in report order, with their section titles.
 CHECKS = {"pdfx": "PDF/X identification and output intent", "boxes": "Page boxes",
@@ -105,7 +105,8 @@ class Report:
 
 
 def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
-              image_names: dict | None = None, paper: str = PrintSettings.paper) -> Report:
+              image_names: dict | None = None, paper: str = PrintSettings.paper,
+              printer: str = PrintSettings.printer) -> Report:
     """Check a press PDF against ``profile`` ("pdf/x-4" or "pdf/x-1a") and the job's binding
     on ``paper`` (a paper of :data:`pressroom.printers.PAPERS`)."""
     if profile not in PDFX_NAME:
@@ -117,7 +118,7 @@ def preflight(path: Path, profile: str, binding: str, bleed_mm: float,
         names = image_names or {}
         scans = [scan_page(page, number, names) for number, page in enumerate(pdf.pages, 1)]
         findings = [*check_pdfx(pdf, profile), *check_boxes(pdf, bleed_mm),
-                    *check_pages(len(pdf.pages), binding, paper), *check_fonts(scans),
+                    *check_pages(len(pdf.pages), binding, paper, printer), *check_fonts(scans),
                     *check_font_programs(pdf, profile),
                     *check_colour(scans, profile, output_components(pdf)),
                     *check_transparency(scans, profile), *check_overprint(scans),
@@ -273,11 +274,17 @@ def _box(array) -> tuple[float, float, float, float]:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def check_pages(count: int, binding: str, paper: str) -> list[Finding]:
+def check_pages(count: int, binding: str, paper: str, printer: str = "offset") -> list[Finding]:
     """The page count against the binding: a multiple of what it folds, and, saddle-stitched,
-    no thicker a block at the spine than staples close on ``paper``."""
+    no thicker a block at the spine than staples close on ``paper``; at least the pages the
+    ``printer`` binds (print on demand)."""
     multiple = PAGE_MULTIPLE[binding]
     findings = []
+    least = PRINTERS[printer].min_pages
+    if binding == "perfect" and count < least:
+        findings.append(Finding("error", "pages", None, (
+            f"{_count(count, 'page')}: {printer} binds {least} pages at least; add pages or "
+            "print with another printer (print.printer in manuscript/publication.yaml)")))
     if count % multiple and binding == "saddle-stitch":
         findings.append(Finding("error", "pages", None, (
             f"{_count(count, 'page')} cannot be saddle-stitched; the page count must be a "

@@ -151,7 +151,7 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
                 result.outputs += write_reports(cover_report, folder, f"{slug}-cover", staging)
 
             report = preflight(tmp, press.profile, press.binding, press.bleed_mm, names,
-                               paper=press.paper)
+                               paper=press.paper, printer=press.printer)
             report.file = press_pdf.name  # not the temporary file's
             report.findings += [Finding("info", "images", None, (
                 f"{image.label} resampled from {image.before_ppi:.0f} ppi ({image.before_px[0]}×"

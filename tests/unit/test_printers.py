@@ -59,3 +59,11 @@ def test_the_publication_overrides_the_preset_and_the_paper_sets_the_ink_limit()
 
 def test_every_preset_offers_known_papers():
     assert all(paper in PAPERS for printer in PRINTERS.values() for paper in printer.papers)
+
+
+def test_a_print_on_demand_book_below_the_printers_minimum_is_refused():
+    from pressroom.preflight import check_pages
+    short = check_pages(20, "perfect", "kdp-white", "kdp")
+    assert [f.level for f in short] == ["error"] and "kdp binds 24 pages at least" in short[0].message
+    assert check_pages(24, "perfect", "kdp-white", "kdp") == []
+    assert check_pages(20, "perfect", "coated-115gsm") == []  # an offset printer binds any
