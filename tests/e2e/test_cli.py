@@ -40,8 +40,9 @@ def test_a_build_writes_every_output(source, tmp_path):
                                                      "web"]
     assert (out / "web" / "index.html").is_file()
     assert sorted(p.name for p in (out / "press").iterdir()) == [
-        "field-notes-job.json", "field-notes-preflight.json", "field-notes-preflight.txt",
-        "field-notes-press.pdf"]  # perfect binding: no imposed sheets
+        "field-notes-cover-preflight.json", "field-notes-cover-preflight.txt",
+        "field-notes-cover.pdf", "field-notes-job.json", "field-notes-preflight.json",
+        "field-notes-preflight.txt", "field-notes-press.pdf"]  # perfect: a cover, no sheets
 
 
 def test_check_reruns_the_preflight_and_exits_1_on_a_refused_file(source, tmp_path):
