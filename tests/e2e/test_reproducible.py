@@ -135,7 +135,9 @@ def test_an_image_the_layout_css_names_gives_the_same_bytes_elsewhere(tmp_path):
     finish(*(start(source, out) for source, out in zip(sources, outs)))
     assert differences(digests(outs[0]), digests(outs[1])) == []
     for pdf_path in (outs[0] / f"{SLUG}.pdf", outs[0] / f"press/{SLUG}-press.pdf"):
-        with pikepdf.open(pdf_path) as pdf:  # the texture is there (drawn through a pattern)
+        # the texture is there (drawn through a pattern; the press PDF may have resampled it,
+        # placed small, to 300 ppi: its proportions stay)
+        with pikepdf.open(pdf_path) as pdf:
             assert any(isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
-                       and (int(obj.Width), int(obj.Height)) == (1301, 977)
-                       for obj in pdf.objects), pdf_path
+                       and abs(int(obj.Width) / int(obj.Height) - 1301 / 977) < 0.01
+                       and int(obj.Width) <= 1301 for obj in pdf.objects), pdf_path
