@@ -110,3 +110,40 @@ def test_marks_outside_the_bleed_are_in_registration_colour_on_every_plate(sampl
         for strip in strips:
             difference = ImageChops.difference(plate.crop(strip), black.crop(strip)).getbbox()
             assert difference is None, f"page {page}: the {name} plate differs from Black in the marks"
+
+
+# ---------- the other scripts' publications ----------
+
+@pytest.fixture(scope="module", params=["zh-hans", "ja", "ko", "ar", "he"])
+def script_press(request, tmp_path_factory):
+    """A test publication in another script, its press files only, perfect-bound (so with a
+    cover spread); Chinese and Arabic as PDF/X-1a (bare CFF and TrueType programs), the others
+    as PDF/X-4."""
+    import shutil
+
+    from pressroom.build import build
+
+    from ..conftest import PUBLICATIONS
+
+    name = request.param
+    version = X1A if name in ("zh-hans", "ar") else X4
+    source = tmp_path_factory.mktemp(f"{name}-source")
+    shutil.copytree(PUBLICATIONS / name, source, dirs_exist_ok=True)
+    settings = source / "manuscript" / "publication.yaml"
+    text = settings.read_text(encoding="utf-8").replace("binding: saddle-stitch", "binding: perfect")
+    text = text.replace("profile: pdf/x-4\n", "")
+    if "print:" not in text:
+        text += "print:\n"
+    text = text.replace("print:\n", "print:\n  binding: perfect\n", 1) if "binding:" not in text else text
+    text = text.replace("print:\n", f"print:\n  profile: {'pdf/x-1a' if version == X1A else 'pdf/x-4'}\n", 1)
+    settings.write_text(text, encoding="utf-8")
+    return build(source, tmp_path_factory.mktemp(f"{name}-out"), targets=("press",)), version
+
+
+def test_other_scripts_press_and_cover_files_keep_the_pdfx_rules(script_press):
+    report, version = script_press
+    files = [p for p in report.outputs if p.suffix == ".pdf"]
+    assert {p.name.rsplit("-", 1)[-1] for p in files} == {"press.pdf", "cover.pdf"}
+    for path in files:
+        found = check_pdfx(path, version)
+        assert found == [], f"{path.name} ({version}):\n" + "\n".join(found)
