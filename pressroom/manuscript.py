@@ -17,6 +17,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.deflist import deflist_plugin
 
 from . import images
 from .config import FRONT_MATTER_FIELDS, UNPUBLISHABLE, parse_yaml, read_mapping, slugify
@@ -33,6 +34,7 @@ def markdown() -> MarkdownIt:
     return (MarkdownIt("commonmark", {"typographer": True, "html": True})  # sanitised: render.py
             .enable(["replacements", "smartquotes", "table"])
             .use(footnote_plugin)
+            .use(deflist_plugin)  # pandoc's definition lists: "Term" then ": definition"
             .use(attrs_plugin)
             .use(attrs_block_plugin))
 

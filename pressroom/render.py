@@ -111,6 +111,7 @@ class BodyRenderer(RendererHTML):
 
     def section_body(self, section: Section) -> Markup:
         self.section = section
+        self._heading_levels(section)
         # void elements closed XML-style (``<br />``) but on the web, where it means nothing
         options = OptionsDict({"xhtmlOut": self.medium.name != "web", "breaks": False, "langPrefix": "language-",
                                "highlight": None})
@@ -124,6 +125,22 @@ class BodyRenderer(RendererHTML):
             html = re.sub(MARK, lambda _: pagebreak(next(pages)), html)
             self._placed = []
         return Markup(html)
+
+    def _heading_levels(self, section: Section) -> None:
+        """A heading more than one level below the one before it (``##`` then ``####``; the
+        section's title is the level-1 heading) skips a level: screen readers list headings by
+        level, and accessibility checkers (DAISY Ace, axe) report the gap."""
+        previous = 1
+        for token in section.tokens:
+            if token.type != "heading_open":
+                continue
+            level = int(token.tag[1])
+            if level > previous + 1:
+                self._warn(f"a level-{level} heading ({'#' * level}) follows a level-{previous} "
+                           f"one: write {'#' * (previous + 1)}, or add the heading between; "
+                           "accessibility checkers refuse skipped levels",
+                           token.map[0] + 1 if token.map else None)
+            previous = level
 
     # --- blocks: numbered in both media, page-break markers in the EPUB ---
 

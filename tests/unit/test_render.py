@@ -161,3 +161,33 @@ def test_page_references_view_gives_what_pydyf_gives():
     assert view[-1] == expected[-1] and len(view) == 5
     index_page_references()
     assert tuple(pdf.page_references) == expected and pdf.page_references[2] == expected[2]
+
+
+def one_section(tmp_path, text: str):
+    from pressroom.manuscript import markdown, read_section
+
+    (tmp_path / "images").mkdir(exist_ok=True)
+    md_file = tmp_path / "01-s.md"
+    md_file.write_text(text)
+    return read_section(md_file, markdown(), tmp_path / "images")
+
+
+def test_definition_lists_in_pandoc_syntax_become_dl_in_every_medium(tmp_path):
+    section = one_section(tmp_path, "# Glossary\n\nBleed\n:   Artwork beyond the trim.\n\n"
+                                    "Creep\n:   Inner sheets sticking out.\n")
+    for medium in (PRINT, EPUB):
+        html = str(BodyRenderer(medium, [section]).section_body(section))
+        assert "<dl>\n<dt>Bleed</dt>\n<dd>Artwork beyond the trim.</dd>" in html, html
+        assert ":" not in html.replace("https:", "")
+
+
+def test_a_skipped_heading_level_is_a_warning_with_its_line(tmp_path):
+    from pressroom.render import source_warnings
+
+    section = one_section(tmp_path, "# Title\n\n## Part\n\nText.\n\n#### Detail\n\nMore.\n\n"
+                                    "### Fine\n")
+    warnings = source_warnings([section])
+    assert warnings == [f"{tmp_path / '01-s.md'}:7: a level-4 heading (####) follows a level-2 "
+                        "one: write ###, or add the heading between; accessibility checkers "
+                        "refuse skipped levels"]
+    assert source_warnings([one_section(tmp_path, "# T\n\n## A\n\n### B\n\n## C\n")]) == []
