@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -187,13 +188,25 @@ def _heading_attributes(tokens: list[Token], section_id: str) -> None:
                 for key, value in attrs.items():
                     token.attrs[key] = value
         if "id" not in token.attrs:
-            base = f"{section_id}-{slugify(plain_text(children))}"
+            base = f"{section_id}-{heading_slug(plain_text(children))}"
             candidate, n = base, 1
             while candidate in used:
                 n += 1
                 candidate = f"{base}-{n}"
             token.attrs["id"] = candidate
         used.add(str(token.attrs["id"]))
+
+
+def heading_slug(text: str) -> str:
+    """A heading's id part: the ASCII slug of a Latin heading (``Café`` -> ``cafe``, as before),
+    else the heading's own letters and digits (``目录`` -> ``目录``: Unicode ids are valid in HTML
+    and EPUB), never the "publication" of an empty ASCII slug."""
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", text).encode(
+        "ascii", "ignore").decode().lower()).strip("-")
+    if ascii_slug:
+        return slugify(text)
+    own = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).lower()).strip("-")
+    return own or "heading"
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:

@@ -236,3 +236,18 @@ def test_typographic_quotes_and_dashes(source):
     section = read(source, "# T\n\nShe said \"yes\" --- and 'no' -- twice.\n")
     text = plain_text(inlines(section)[0].children)
     assert text == "She said \u201cyes\u201d \u2014 and \u2018no\u2019 \u2013 twice."
+
+
+def test_headings_in_any_script_get_readable_ids(tmp_path):
+    from pressroom.manuscript import heading_slug, markdown, read_section
+
+    assert heading_slug("Landings by Month") == "landings-by-month"
+    assert heading_slug("Café au lait") == "cafe-au-lait"  # Latin ids as before
+    assert heading_slug("学而 第一") == "学而-第一"
+    assert heading_slug("Ψυχή") == "ψυχή" and heading_slug("!!!") == "heading"
+    (tmp_path / "images").mkdir()
+    path = tmp_path / "01-lunyu.md"
+    path.write_text("# 论语\n\n## 学而第一\n\n子曰。\n\n## 为政第二\n\n子曰。\n", encoding="utf-8")
+    section = read_section(path, markdown(), tmp_path / "images")
+    ids = [token.attrs["id"] for token in section.tokens if token.type == "heading_open"]
+    assert ids == ["lunyu-学而第一", "lunyu-为政第二"]
