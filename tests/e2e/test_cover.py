@@ -123,3 +123,56 @@ def test_the_spine_carries_the_title_only_when_wide_enough(tmp_path, pages, text
     on_spine = [t for t, left, right in text_boxes(path)
                 if left >= spine[0] - 0.5 and right <= spine[1] + 0.5 and t.strip()]
     assert bool(on_spine) is text
+
+
+def spine_runs(path, spine: tuple[float, float]) -> list[tuple[str, float, float, float, float]]:
+    """(text, left, right, bottom, top) in mm of the text runs pdfium finds on the spine."""
+    text = pypdfium2.PdfDocument(path)[0].get_textpage()
+    runs = []
+    for index in range(text.count_rects()):
+        left, bottom, right, top = text.get_rect(index)
+        found = text.get_text_bounded(left, bottom, right, top).strip()
+        if found and left / MM >= spine[0] - 0.5 and right / MM <= spine[1] + 0.5:
+            runs.append((found, left / MM, right / MM, bottom / MM, top / MM))
+    return runs
+
+
+def cover_of(source, tmp_path, pages: int):
+    """The cover spread of ``source`` for ``pages`` pages, perfect-bound: its file, the spine's
+    left and right edges from the trim's left edge, the trim height and the runs on the spine."""
+    publication, layout = load_publication(source)
+    measures = spread(publication.settings.print, pages)
+    path = tmp_path / "cover.pdf"
+    write_cover(publication, layout, pages, path, {image.sha256: image.path
+                                                   for image in publication.images},
+                layout.path(PROFILE_FILE), "key", layout.path(MARKS_FONT), "slug")
+    width = publication.settings.print.trim.width_mm
+    spine = (width, width + measures.spine_mm)
+    return publication, spine_runs(path, spine), spine
+
+
+def test_a_thin_spine_keeps_its_type_clear_of_the_folds_and_the_head_and_tail(tmp_path):
+    """The narrowest spine with text (5 mm): the type shrinks to keep 1.6 mm from each fold,
+    and a line longer than the spine stops 5 mm or more inside the trim."""
+    publication, runs, spine = cover_of(PUBLICATIONS / "features", tmp_path, 100)
+    height = publication.settings.print.trim.height_mm
+    assert spine[1] - spine[0] == pytest.approx(5.0, abs=0.01) and runs
+    visible = [run for run in runs if run[3] > 0 and run[4] < height]  # clipped runs: outside
+    for text, left, right, bottom, top in visible:
+        assert left - spine[0] >= 1.6 - 0.05 and spine[1] - right >= 1.6 - 0.05, text
+        assert bottom >= 5 and top <= height - 5, text
+
+
+def test_a_right_to_left_spine_reads_from_the_head(tmp_path):
+    """An Arabic line turned as a left-to-right one would start at the tail; the title, first
+    on the line, is nearer the head than the authors."""
+    source = tmp_path / "source"
+    shutil.copytree(PUBLICATIONS / "ar", source)
+    settings = source / "manuscript" / "publication.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "binding: saddle-stitch", "binding: perfect"), encoding="utf-8")
+    _, runs, _ = cover_of(source, tmp_path, 400)
+    tops = {text: top for text, _, _, _, top in runs}
+    title_top = max(top for text, top in tops.items() if "لحقوق" in text)
+    author_top = max(top for text, top in tops.items() if "المتحدة" in text)
+    assert title_top > author_top
