@@ -54,13 +54,13 @@ def bare_font_programs(pdf: pikepdf.Pdf) -> int:
                 continue
             flavours[program.objgen] = bare_program(program, font)
         flavour = flavours[program.objgen]
-        if flavour == "cff" and font.Subtype == Name.CIDFontType0:
+        if flavour == "cff" and font.get("/Subtype") == Name.CIDFontType0:
             if font.get("/CIDToGIDMap") == Name.Identity:
                 del font["/CIDToGIDMap"]
         elif flavour == "truetype":
             descriptor.FontFile2 = program
             del descriptor["/FontFile3"]
-            if font.Subtype == Name.CIDFontType0:  # glyphs were selected by CID directly
+            if font.get("/Subtype") == Name.CIDFontType0:  # glyphs were selected by CID directly
                 font.Subtype = Name.CIDFontType2
                 font.CIDToGIDMap = Name.Identity
     return sum(flavour is not None for flavour in flavours.values())
@@ -71,7 +71,7 @@ def bare_program(program: Stream, font: Dictionary) -> str | None:
     "cff" or "truetype", or None where the program cannot serve that font without it."""
     opentype = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
     if "glyf" in opentype:
-        if font.Subtype not in (Name.CIDFontType0, Name.CIDFontType2, Name.TrueType):
+        if font.get("/Subtype") not in (Name.CIDFontType0, Name.CIDFontType2, Name.TrueType):
             return None
         data = program.read_bytes()  # an OpenType font with outlines in 'glyf' is TrueType
         del program["/Subtype"]
@@ -85,10 +85,10 @@ def bare_program(program: Stream, font: Dictionary) -> str | None:
         return None
     cff = opentype["CFF "].cff
     cid_keyed = hasattr(cff.topDictIndex[0], "ROS")
-    if font.Subtype == Name.CIDFontType0:
+    if font.get("/Subtype") == Name.CIDFontType0:
         changed = (cid_keyed and identity_charset(cff)) or changed
         subtype = Name.CIDFontType0C
-    elif font.Subtype == Name.Type1 and not cid_keyed:
+    elif font.get("/Subtype") == Name.Type1 and not cid_keyed:
         subtype = Name.Type1C
     else:
         return None
