@@ -7,16 +7,20 @@ from urllib.parse import unquote, urlsplit
 
 from . import images
 from .config import Settings
+from .crossref import Numbering, number_and_resolve
 from .diagnostics import Problem, SourceError
 from .model import Publication, Section
+from .words import Words, builtin_english
 
 
 #: Names the EPUB uses for its own documents (cover.xhtml, nav.xhtml).
 RESERVED_IDS = {"cover", "nav"}
 
 
-def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publication:
-    """Number body sections and figures, check ids are unique, inspect the cover image."""
+def assemble(settings: Settings, root: Path, sections: list[Section],
+             numbering: Numbering = Numbering(), words: Words | None = None) -> Publication:
+    """Number body sections, figures and tables (as the layout's ``numbering`` says, labelled
+    in its ``words``), check ids are unique, resolve cross-references, inspect the cover."""
     problems: list[Problem] = []
     first: dict[str, Section] = {}
     for section in sections:
@@ -37,7 +41,6 @@ def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publica
     seen: dict[str, Section] = {s.id: s for s in sections}
     for number, (section, figure) in enumerate(
             ((s, f) for s in sections for f in s.figures), start=1):
-        figure.number = number
         if figure.id in seen and not figure.id_given:  # the same photo again: fig-x-2, ...
             figure.id = next(f"{figure.id}-{n}" for n in range(2, number + 2)
                              if f"{figure.id}-{n}" not in seen)
@@ -45,7 +48,14 @@ def assemble(settings: Settings, root: Path, sections: list[Section]) -> Publica
             problems.append(Problem(f"id '{figure.id}' is used twice; give the figure its own "
                                     "{#fig-...} id", section.source, figure.line))
         seen[figure.id] = section
+    for section in sections:
+        for table in section.tables:
+            if table.id and table.id in seen:
+                problems.append(Problem(f"id '{table.id}' is used twice; give the table its own "
+                                        "{#tbl-...} id", section.source, table.line))
+            seen.setdefault(table.id, section)
 
+    problems += number_and_resolve(sections, numbering, words or builtin_english())
     problems += _broken_links(sections)
 
     cover = None

@@ -51,7 +51,8 @@ def load_publication(source: Path, edition: str | None = None):
     layout = find_layout(settings.layout, source)
     settings = with_layout_defaults(settings, layout.print_defaults)
     sections = read_sections(source, folder_of(source, edition) if edition else None)
-    return assemble(settings, source, sections), layout
+    return assemble(settings, source, sections, layout.numbering,
+                    layout.words(settings.language)), layout
 
 
 def build(source: Path, out: Path, targets: tuple[str, ...] = ("all",),

@@ -21,7 +21,8 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .config import PRINT_FIELDS, parse_yaml, print_fields, read_mapping
+from .config import PRINT_FIELDS, _choice, parse_yaml, print_fields, read_mapping
+from .crossref import NUMBERING_SCOPES, NUMERAL_STYLES, Numbering
 from .diagnostics import Problem, SourceError
 from .fonts import FONT_FIELDS, Faces, faces_table
 from .manuscript import typographic
@@ -48,6 +49,7 @@ class Layout:
     print_defaults: dict = field(default_factory=dict)  # PrintSettings fields, from layout.yaml
     fonts: dict[str, Faces] = field(default_factory=dict)  # script -> faces, from layout.yaml
     fonts_file: Path | None = None                          # the layout.yaml that names them
+    numbering: Numbering = Numbering()  # how figures and tables are numbered, from layout.yaml
 
     @property
     def folder(self) -> Path:
@@ -142,8 +144,10 @@ class LayoutLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
+NUMBERING_FIELDS = {"scope": _choice(*NUMBERING_SCOPES), "sections": _choice(*NUMERAL_STYLES)}
 LAYOUT_FIELDS = {"extends": lambda value: str(value), "print": ("mapping", PRINT_FIELDS, ()),
-                 "fonts": ("mapping", FONT_FIELDS, ())}
+                 "fonts": ("mapping", FONT_FIELDS, ()),
+                 "numbering": ("mapping", NUMBERING_FIELDS, ())}
 
 
 def find_layout(name: str, root: Path) -> Layout:
@@ -152,6 +156,7 @@ def find_layout(name: str, root: Path) -> Layout:
     defaults: list[dict] = []
     fonts: list[dict] = []
     fonts_file = None
+    numbering: list[dict] = []
     asked_by = root / "manuscript" / "publication.yaml"
     current: str | None = name
     while current:
@@ -170,12 +175,14 @@ def find_layout(name: str, root: Path) -> Layout:
         values = _layout_settings(settings_file) if settings_file else {}
         defaults.insert(0, print_fields(values.get("print", {})))
         fonts.insert(0, faces_table(values.get("fonts", {})))
+        numbering.insert(0, values.get("numbering", {}))
         if values.get("fonts") and fonts_file is None:
             fonts_file = settings_file
         current, asked_by = values.get("extends"), settings_file
     merged = {key: value for layer in defaults for key, value in layer.items()}
     scripts = {code: faces for layer in fonts for code, faces in layer.items()}
-    return Layout(name, tuple(folders), merged, scripts, fonts_file)
+    numbers = Numbering(**{key: value for layer in numbering for key, value in layer.items()})
+    return Layout(name, tuple(folders), merged, scripts, fonts_file, numbers)
 
 
 def _layout_settings(path: Path) -> dict:

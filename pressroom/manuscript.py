@@ -23,7 +23,8 @@ from mdit_py_plugins.deflist import deflist_plugin
 from . import images
 from .config import FRONT_MATTER_FIELDS, UNPUBLISHABLE, parse_yaml, read_mapping, slugify
 from .diagnostics import Problem, SourceError
-from .model import Figure, Footnote, Image, Section
+from .crossref import crossref_plugin
+from .model import Figure, Footnote, Image, Section, Table
 
 PLACEMENTS = ("full-width", "full-bleed", "half")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
@@ -37,7 +38,8 @@ def markdown() -> MarkdownIt:
             .use(footnote_plugin)
             .use(deflist_plugin)  # pandoc's definition lists: "Term" then ": definition"
             .use(attrs_plugin)
-            .use(attrs_block_plugin))
+            .use(attrs_block_plugin)
+            .use(crossref_plugin))  # @fig-x, [-@tbl-x]: crossref.py
 
 
 def read_sections(root: Path, folder: Path | None = None) -> list[Section]:
@@ -93,6 +95,7 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
             token.map = [token.map[0] + offset, token.map[1] + offset]
 
     section_id = front.get("id") or slugify(re.sub(r"^[0-9]+[-_ .]*", "", path.stem))
+    _image_attributes(tokens)
     _heading_attributes(tokens, section_id)
     title = typographic(front["title"]) if "title" in front else None
     if title is None:
@@ -103,6 +106,8 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
 
     tokens, footnote_tokens = _split_footnotes(tokens)
     problems: list[Problem] = []
+    tables: list[Table] = []
+    tokens = _table_captions(tokens, path, tables, problems)
     footnotes = _footnotes(footnote_tokens, env, section_id)
     figures: list[Figure] = []
     _undefined_footnotes(tokens, path, problems)
@@ -113,7 +118,8 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
     id_line = next((number for number, line in enumerate(text.splitlines()[:body_line], 1)
                     if "id" in front and re.match(r"id\s*:", line)), 1)
     return Section(id=section_id, title=title, kind=front.get("kind", "body"), source=path,
-                   tokens=tokens, figures=figures, footnotes=footnotes, id_line=id_line)
+                   tokens=tokens, figures=figures, tables=tables, footnotes=footnotes,
+                   id_line=id_line)
 
 
 def unpublishable(text: str, path: Path) -> None:
@@ -154,6 +160,9 @@ def plain_text(tokens: list[Token] | None, keep_html: bool = False) -> str:
     for token in tokens or []:
         if token.type in ("text", "code_inline") or (keep_html and token.type == "html_inline"):
             out.append(token.content)
+        elif token.type == "crossref":  # "Figure 3" once resolved (assemble), else as written
+            target = token.meta.get("target")
+            out.append(target.text if target else token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
         elif token.children:
@@ -179,11 +188,8 @@ def _heading_attributes(tokens: list[Token], section_id: str) -> None:
         last = children[-1] if children else None
         if last is not None and last.type == "text" and last.content.rstrip().endswith("}"):
             start = last.content.rfind("{")
-            try:
-                _, attrs = parse_attrs(last.content[start:].rstrip())
-            except ParseError:
-                attrs = None
-            if start >= 0 and attrs is not None:
+            attrs = attributes(last.content[start:].rstrip()) if start >= 0 else None
+            if attrs is not None:
                 last.content = last.content[:start].rstrip()
                 for key, value in attrs.items():
                     token.attrs[key] = value
@@ -195,6 +201,111 @@ def _heading_attributes(tokens: list[Token], section_id: str) -> None:
                 candidate = f"{base}-{n}"
             token.attrs["id"] = candidate
         used.add(str(token.attrs["id"]))
+
+
+#: An id with a dot or colon, which pandoc allows (``{#sec.alpha}``) and markdown-it's attribute
+#: syntax does not: written again as ``id="sec.alpha"``, which both read the same.
+_DOTTED_ID = re.compile(r"(?<=[{\s])#([^\s{}#.\"'][^\s{}#\"']*)(?=[\s}])")
+
+
+def attributes(text: str) -> dict | None:
+    """A ``{#id .class key=value}`` list (pandoc's syntax, dotted ids included) as a dict;
+    None when ``text`` is not one."""
+    for attempt in (text, _DOTTED_ID.sub(lambda match: f'id="{match[1]}"', text)):
+        try:
+            end, attrs = parse_attrs(attempt)
+        except ParseError:
+            continue
+        if end == len(attempt) - 1:
+            return attrs
+    return None
+
+
+def _image_attributes(tokens: list[Token]) -> None:
+    """An image followed by an attribute list markdown-it could not read (a dotted id:
+    ``![..](x.png){#fig.x}``) gets it, as pandoc would give it."""
+    for token in tokens:
+        children = token.children or []
+        for image, after in zip(children, children[1:]):
+            if image.type != "image" or after.type != "text" or not after.content.startswith("{"):
+                continue
+            end = after.content.find("}")
+            attrs = attributes(after.content[:end + 1]) if end > 0 else None
+            if attrs is not None:
+                for key, value in attrs.items():
+                    image.attrs[key] = (f"{image.attrs[key]} {value}" if key == "class"
+                                        and image.attrs.get(key) else value)
+                after.content = after.content[end + 1:]
+
+
+def _table_captions(tokens: list[Token], path: Path, tables: list[Table],
+                    problems: list[Problem]) -> list[Token]:
+    """A paragraph ``: Caption {#tbl-id}`` (or ``Table: Caption``) right after a table, or
+    right before it, becomes the table's caption: a :class:`Table` on the ``table_open``
+    token's meta, kept with its table in every output."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "table_open":
+            end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close"
+                       and tokens[j].level == token.level)
+            before = out[-3:] if _caption_paragraph(out[-3:]) else None
+            after = tokens[end + 1:end + 4] if _caption_paragraph(tokens[end + 1:end + 4]) else None
+            caption = after or before
+            if caption and token.level == caption[0].level and not caption[0].hidden:
+                if caption is before:
+                    del out[-3:]
+                table = _table(token, caption[1], path, problems)
+                tables.append(table)
+                token.meta["table"] = table
+                out.extend(tokens[i:end + 1])
+                i = end + 1 + (3 if caption is after else 0)
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
+_CAPTION_START = re.compile(r"^(?::|Table:)[ \t]+")
+
+
+def _caption_paragraph(tokens: list[Token]) -> bool:
+    """Whether three tokens are a paragraph that starts ``: `` or ``Table: ``."""
+    if [token.type for token in tokens] != ["paragraph_open", "inline", "paragraph_close"]:
+        return False
+    children = tokens[1].children
+    return (bool(children) and children[0].type == "text"
+            and bool(_CAPTION_START.match(children[0].content)))
+
+
+def _table(table_open: Token, inline: Token, path: Path, problems: list[Problem]) -> Table:
+    """The table's caption: its text without ``:``, its trailing attributes on the table."""
+    line = inline.map[0] + 1 if inline.map else None
+    children = list(inline.children)
+    first = children[0]
+    children[0] = first.copy(content=_CAPTION_START.sub("", first.content, count=1))
+    attrs: dict = {}
+    last = children[-1]
+    if last.type == "text" and last.content.rstrip().endswith("}"):
+        start = last.content.rfind("{")
+        found = attributes(last.content[start:].rstrip()) if start >= 0 else None
+        if found is not None:
+            attrs = found
+            children[-1] = last.copy(content=last.content[:start].rstrip())
+    caption = inline.copy(children=[child for child in children
+                                    if child.type != "text" or child.content])
+    if not plain_text(caption.children).strip():
+        problems.append(Problem("table caption is empty; write what the table shows after the "
+                                "colon: ': Landings by month {#tbl-landings}'", path, line))
+    classes = tuple(str(attrs.get("class", "")).split())
+    table_id = str(attrs["id"]) if attrs.get("id") else None
+    if table_id:
+        table_open.attrs["id"] = table_id
+    if classes:
+        table_open.attrs["class"] = " ".join(classes)
+    return Table(id=table_id, caption=caption, classes=classes, line=line,
+                 numbered="unnumbered" not in classes)
 
 
 def heading_slug(text: str) -> str:
@@ -333,5 +444,5 @@ def _figure(token: Token, path: Path, line: int | None, index: int,
     figure_id = str(token.attrs.get("id") or f"fig-{slugify(image.path.stem)}")
     return Figure(id=figure_id, image=image, alt=alt, caption=caption,
                   credit=typographic(str(token.attrs["credit"])) if token.attrs.get("credit") else None,
-                  classes=classes,
-                  line=line, number=index, id_given=bool(token.attrs.get("id")))
+                  classes=classes, line=line, number=index, id_given=bool(token.attrs.get("id")),
+                  numbered="unnumbered" not in classes)

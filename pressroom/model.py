@@ -44,8 +44,37 @@ class Figure:
     credit: str | None = None
     classes: tuple[str, ...] = ()
     line: int | None = None  # where it stands in its Markdown file
-    number: int = 0  # 1-based, over the whole publication
+    number: int = 0  # 1-based, over the whole publication (or its section: the layout says)
     id_given: bool = True  # written as {#...} in the manuscript, not made from the file name
+    numbered: bool = True  # False with {.unnumbered}: no label, no reference
+    number_text: str = ""  # the number as printed: "3", or "2.3" when numbered by section
+    label: str = ""  # "Figure 3" in the layout's words; set by assemble
+
+
+@dataclass
+class Table:
+    """A table with a caption (``: Caption {#tbl-id}`` after it); its tokens stay in the text,
+    the ``table_open`` token's ``meta["table"]`` is this."""
+
+    id: str | None
+    caption: Token  # the caption's inline token
+    classes: tuple[str, ...] = ()
+    line: int | None = None
+    number: int = 0
+    numbered: bool = True
+    number_text: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a cross-reference (``@fig-x``) leads and what it reads: the text ("Figure 3",
+    "Section II", a heading's words) and the bare number ("3"), for ``[-@fig-x]``."""
+
+    section: "Section"
+    anchor: str | None  # None: the section itself
+    text: str
+    number: str
 
 
 @dataclass
@@ -68,6 +97,7 @@ class Section:
     source: Path
     tokens: list[Token]
     figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)  # the captioned ones
     footnotes: dict[int, Footnote] = field(default_factory=dict)  # by markdown-it id
     number: int | None = None  # body sections are numbered 1, 2, 3 ...; layouts format it
     id_line: int = 1  # the line of 'id:' in front matter (1 when the id comes from the name)
@@ -79,7 +109,8 @@ class Section:
     def anchors(self) -> set[str]:
         """Every id a link can lead to in this section: its own, headings', figures', and
         any block or span given one with ``{#id}``."""
-        found = {self.id, *(figure.id for figure in self.figures)}
+        found = {self.id, *(figure.id for figure in self.figures),
+                 *(table.id for table in self.tables if table.id)}
         for token in _walk(self.tokens):
             if token.attrs.get("id"):
                 found.add(str(token.attrs["id"]))
@@ -87,14 +118,17 @@ class Section:
 
     def links(self) -> list[tuple[int | None, str]]:
         """``(line, href)`` of every Markdown link in the section's text and notes."""
-        found = []
+        return [(line, str(token.attrs.get("href", ""))) for line, token in self.inline_tokens()
+                if token.type == "link_open"]
+
+    def inline_tokens(self):
+        """``(line, token)`` for every inline token of the text, its notes and table captions."""
         notes = [token for note in self.footnotes.values() for token in note.tokens]
-        for block in [*self.tokens, *notes]:
+        captions = [table.caption for table in self.tables]
+        for block in [*self.tokens, *notes, *captions]:
             line = block.map[0] + 1 if block.map else None
             for token in block.children or []:
-                if token.type == "link_open":
-                    found.append((line, str(token.attrs.get("href", ""))))
-        return found
+                yield line, token
 
 
 @dataclass

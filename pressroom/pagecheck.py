@@ -254,7 +254,8 @@ def _widows_and_orphans(pages) -> list[Finding]:
 
 
 def _figure_far_from_reference(pages, placed) -> list[Finding]:
-    """A figure not on its reference's page or the next, or not by its place in the text."""
+    """A figure not on the page of its first reference or the next (later references may be
+    anywhere: "as Figure 1 showed"), or not by its place in the text."""
     if not pages or not pages[0].flow:
         return []
     root = pages[0].flow[0][0].element
@@ -268,7 +269,7 @@ def _figure_far_from_reference(pages, placed) -> list[Finding]:
         if figure.tag != "figure" or not figure.get("id"):
             continue
         at, name = min(numbers), _figure_name(figure)
-        for linked in sorted(links.get(figure.get("id"), ())):
+        for linked in sorted(links.get(figure.get("id"), ()))[:1]:
             if not 0 <= at - linked <= 1:
                 findings.append(Finding(at, "figure-far-from-reference",
                                         f"page {at}: figure {name} is referred to on page {linked};"

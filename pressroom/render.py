@@ -303,8 +303,9 @@ class BodyRenderer(RendererHTML):
         classes = " ".join(("figure",) + figure.classes)
         credit = (f' <span class="credit">{escape(_plain(figure.credit))}</span>'
                   if figure.credit else "")
-        caption = (f'<figcaption><span class="caption">{escape(_plain(figure.caption))}</span>'
-                   f"{credit}</figcaption>") if figure.caption or credit else ""
+        label = self._label(figure.label, "figure-label", bool(figure.caption))
+        caption = (f'<figcaption>{label}<span class="caption">{escape(_plain(figure.caption))}'
+                   f"</span>{credit}</figcaption>") if figure.caption or credit or label else ""
         block = _block_attribute(tokens[idx])
         sizes = (self.medium.image_attributes(figure.image, False) if self.medium.image_attributes
                  else {"width": str(figure.image.width), "height": str(figure.image.height)})
@@ -323,6 +324,39 @@ class BodyRenderer(RendererHTML):
         attrs = "".join(f' {escape(k)}="{escape(v)}"' for k, v in given.items())
         return (f'<img src="{escape(src)}" alt="{escape(_plain(_alt_text(token.children)))}"'
                 f"{attrs}{self._void_end}>")
+
+    def _label(self, label: str, css_class: str, separated: bool) -> str:
+        """"Figure 3" (and the layout's separator before the caption's words)."""
+        if not label:
+            return ""
+        separator = (f'<span class="label-separator">{escape(self._word("label_separator"))}'
+                     "</span>") if separated else ""
+        return f'<span class="{css_class}">{escape(label)}</span>{separator}'
+
+    # --- tables with captions, cross-references ---
+
+    def table_open(self, tokens: list[Token], idx: int, options, env) -> str:
+        """A captioned table: its ``<caption>`` ("Table 2: ..."), kept with it in every medium."""
+        html = super().renderToken(tokens, idx, options, env)
+        table = tokens[idx].meta.get("table")
+        if table is None:
+            return html
+        words = self.renderInline(table.caption.children or [], options, env)
+        label = self._label(table.label, "table-label", bool(words.strip()))
+        return f'{html}<caption>{label}<span class="caption">{words}</span></caption>\n'
+
+    def crossref(self, tokens: list[Token], idx: int, options, env) -> str:
+        """``@fig-x``: a link reading "Figure 3" (``[-@fig-x]``: "3") to the figure."""
+        token = tokens[idx]
+        target = token.meta.get("target")
+        if target is None:  # unresolved: assemble has stopped the build; source_warnings
+            return escapeHtml(self._split(token.content))
+        text = escapeHtml(self._split(target.number if token.meta.get("bare") else target.text))
+        if self._unlinked:  # inside a link already: its text only
+            return text
+        href = (self.medium.anchor_url(target.section, target.anchor) if target.anchor
+                else self.medium.section_url(target.section))
+        return f'<a class="xref" href="{escape(href)}">{text}</a>'
 
     @property
     def _void_end(self) -> str:

@@ -365,12 +365,13 @@ def _renamed_urls(css: str, renamed: dict[str, str]) -> str:
                   swap, css)
 
 
-def _credits(publication: Publication) -> list[tuple[str, list[int]]]:
-    """(credit, figure numbers) in order of first figure."""
-    credits: dict[str, list[int]] = {}
+def _credits(publication: Publication) -> list[tuple[str, list[str]]]:
+    """(credit, figure numbers as printed) in order of first figure; an unnumbered figure's
+    credit is under it only."""
+    credits: dict[str, list[str]] = {}
     for figure in publication.figures:
-        if figure.credit:
-            credits.setdefault(figure.credit, []).append(figure.number)
+        if figure.credit and figure.numbered:
+            credits.setdefault(figure.credit, []).append(figure.number_text)
     return list(credits.items())
 
 

@@ -56,7 +56,8 @@ def test_every_builtin_language_has_every_word(tmp_path, layout, tag):
         same = {key for key in english.entries if words.entries[key] == english.entries[key]}
         assert same <= {"list_separator", "notes", "pages", "sections", "colophon", "copyright",
                         "spine_reading",  # a convention, shared by languages
-                        "figure_credit", "figures_credit", "text_by"}, same
+                        "figure_credit", "figures_credit", "text_by",
+                        "figure_label", "section_label", "label_separator"}, same
 
 
 @pytest.mark.parametrize("tag, contents", [
