@@ -367,6 +367,19 @@ def is_replaced(box) -> bool:
     return isinstance(box, boxes.ReplacedBox)
 
 
+def image_pixels(box) -> tuple[int, int] | None:
+    """The pixel size of the raster image a replaced box shows; None for a drawing (SVG)."""
+    from weasyprint.images import RasterImage
+
+    image = getattr(box, "replacement", None)
+    return (image.width, image.height) if isinstance(image, RasterImage) else None
+
+
+def object_fit(box) -> str:
+    """How a replaced box fits its image: fill, contain, cover, none or scale-down."""
+    return box.style["object_fit"]
+
+
 def is_margin(box) -> bool:
     """A page margin box (running heads, folios)."""
     return isinstance(box, boxes.MarginBox)

@@ -27,6 +27,8 @@ from .crossref import crossref_plugin
 from .model import Figure, Footnote, Image, Section, Table
 
 PLACEMENTS = ("full-width", "full-bleed", "half")
+#: ``{width=...}`` on a figure: a percentage of the text width, or a length in mm, cm or in.
+_WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|mm|cm|in)\s*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
 
 
@@ -208,10 +210,16 @@ def _heading_attributes(tokens: list[Token], section_id: str) -> None:
 _DOTTED_ID = re.compile(r"(?<=[{\s])#([^\s{}#.\"'][^\s{}#\"']*)(?=[\s}])")
 
 
+#: A value pandoc reads without quotes that markdown-it's syntax needs quoted (``width=50%``).
+_BARE_VALUE = re.compile(r"(?<=[{\s])([A-Za-z_][\w:-]*)=([^\s\"'{}=]+)(?=[\s}])")
+
+
 def attributes(text: str) -> dict | None:
     """A ``{#id .class key=value}`` list (pandoc's syntax, dotted ids included) as a dict;
     None when ``text`` is not one."""
-    for attempt in (text, _DOTTED_ID.sub(lambda match: f'id="{match[1]}"', text)):
+    pandoc = _BARE_VALUE.sub(lambda match: f'{match[1]}="{match[2]}"',
+                             _DOTTED_ID.sub(lambda match: f'id="{match[1]}"', text))
+    for attempt in (text, pandoc):
         try:
             end, attrs = parse_attrs(attempt)
         except ParseError:
@@ -441,8 +449,17 @@ def _figure(token: Token, path: Path, line: int | None, index: int,
     if len([c for c in classes if c in PLACEMENTS]) > 1:
         problems.append(Problem(f"figure '{image.name}' has more than one placement; choose one "
                                 f"of .{', .'.join(PLACEMENTS)}", path, line))
+    width = None
+    if token.attrs.get("width"):
+        match = _WIDTH.match(str(token.attrs["width"]))
+        if not match or float(match[1]) <= 0 or (match[2] == "%" and float(match[1]) > 100):
+            problems.append(Problem(f"figure '{image.name}': width '{token.attrs['width']}' is "
+                                    "not a width; write a share of the text width (width=50%) "
+                                    "or a length (width=60mm)", path, line))
+        else:
+            width = f"{float(match[1]):g}{match[2]}"
     figure_id = str(token.attrs.get("id") or f"fig-{slugify(image.path.stem)}")
     return Figure(id=figure_id, image=image, alt=alt, caption=caption,
                   credit=typographic(str(token.attrs["credit"])) if token.attrs.get("credit") else None,
                   classes=classes, line=line, number=index, id_given=bool(token.attrs.get("id")),
-                  numbered="unnumbered" not in classes)
+                  numbered="unnumbered" not in classes, width=width)

@@ -32,6 +32,11 @@ class Image:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def vector(self) -> bool:
+        """Drawn with lines and shapes (SVG): it has no pixels to run short of."""
+        return self.format == "SVG"
+
 
 @dataclass
 class Figure:
@@ -47,6 +52,7 @@ class Figure:
     number: int = 0  # 1-based, over the whole publication (or its section: the layout says)
     id_given: bool = True  # written as {#...} in the manuscript, not made from the file name
     numbered: bool = True  # False with {.unnumbered}: no label, no reference
+    width: str | None = None  # {width=50%} (of the text width) or {width=60mm}, as CSS
     number_text: str = ""  # the number as printed: "3", or "2.3" when numbered by section
     label: str = ""  # "Figure 3" in the layout's words; set by assemble
 

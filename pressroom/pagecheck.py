@@ -15,8 +15,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .engine import (glyphs_of, has_glyphs, is_footnote_area, is_line, is_margin, is_replaced,
-                     is_text, page_boxes)
+from .engine import (glyphs_of, has_glyphs, image_pixels, is_footnote_area, is_line, is_margin,
+                     is_replaced, is_text, object_fit, page_boxes)
 from .fonts import font_face_families  # noqa: F401 (the layout's fonts, for callers)
 
 PT = 96 / 72                  # CSS px per point
@@ -29,7 +29,8 @@ class Finding:
     page: int          # 1-based page number
     kind: str          # outside-live-area | heading-at-page-foot | figure-split | widow | orphan
     #                    | figure-far-from-reference | missing-glyph | fallback-font
-    #                    | fallback-symbol | footnote-moved
+    #                    | fallback-symbol | footnote-moved | picture-cropped
+    #                    | picture-resolution
     message: str       # one line a designer understands
 
 
@@ -55,6 +56,8 @@ def check_pages(document, layout_fonts: set[str] | None = None,
     findings += _figure_far_from_reference(pages, placed)
     findings += _glyphs_and_fonts(pages, layout_fonts, sources or {}, language)
     findings += _footnote_moved(pages)
+    for page in pages:
+        findings += _pictures(page, sources or {})
     return sorted(findings, key=lambda finding: finding.page)
 
 
@@ -109,6 +112,12 @@ def _text(element_or_text, limit: int = 40) -> str:
         element_or_text.itertext())
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _file_name(img) -> str:
+    """An image's file name: ``data-file`` (the print HTML names each source image so; its
+    ``src`` is a content key), else the end of its URL."""
+    return (img.get("data-file") or (img.get("src") or "").rsplit("/", 1)[-1])[:40]
 
 
 def _figure_name(figure) -> str:
@@ -182,7 +191,7 @@ def _outside_live_area(page, sources: dict[str, str]) -> list[Finding]:
         elif hasattr(child, "text"):
             key, what = child, f'text "{_text(child.text, 30)}"'
         else:
-            key, what = child, f'image "{(child.element.get("src") or "").rsplit("/", 1)[-1][:40]}"'
+            key, what = child, f'image "{_file_name(child.element)}"'
         if distance > worst.get(key, (0,))[0]:
             worst[key] = (distance, edge, what, source)
     advice = {"a table": "shorten its headings, drop columns or set it {.full-width}",
@@ -193,6 +202,62 @@ def _outside_live_area(page, sources: dict[str, str]) -> list[Finding]:
                     + advice.get(what, "break long words with a soft hyphen (&shy;) or shorten "
                                        "them" if what.startswith("text") else "scale it down"))
             for distance, edge, what, source in worst.values()]
+
+
+#: A picture cropped by its box (``object-fit: cover``) to less than this share of its width or
+#: height is a warning: a banner in a half-width box reads "you nee".
+CROP_VISIBLE = 0.6
+#: Below this many pixels per inch, printers refuse a picture (the preflight's threshold);
+#: press files want PPI_GOOD.
+PPI_REFUSED, PPI_GOOD = 200, 300
+
+
+def _pictures(page, sources: dict[str, str]) -> list[Finding]:
+    """Source pictures (figures, inline pictures, the cover) that the layout crops heavily
+    or enlarges below the press's minimum resolution, each named by file and source line
+    with the size it can print at."""
+    findings = []
+    for box, ancestors in page.flow:
+        pixels = image_pixels(box) if is_replaced(box) else None
+        element = box.element
+        if not pixels or element is None or not (element.get("src") or "").startswith(
+                "source-image:") or not box.width or not box.height:
+            continue
+        cover = "cover-image" in _classes(element)
+        name = f"the cover picture \"{_file_name(element)}\"" if cover and not element.get(
+            "data-file") else f'picture "{_file_name(element)}"'
+        block = next((each.get("data-block") for each in _elements(box, ancestors)
+                      if each.get("data-block")), None)
+        where = f" ({sources[block]})" if block in sources else ""
+        (iw, ih), (bw, bh) = pixels, (box.width, box.height)
+        fit = object_fit(box)
+        if fit == "cover":
+            scale_x = scale_y = max(bw / iw, bh / ih)
+        elif fit in ("contain", "scale-down"):
+            scale_x = scale_y = min(bw / iw, bh / ih, 1 if fit == "scale-down" else 1e9)
+        elif fit == "none":
+            scale_x = scale_y = 1.0
+        else:  # fill
+            scale_x, scale_y = bw / iw, bh / ih
+        seen_x, seen_y = min(1, bw / (iw * scale_x)), min(1, bh / (ih * scale_y))
+        if min(seen_x, seen_y) < CROP_VISIBLE:
+            share, side = (seen_x, "width") if seen_x <= seen_y else (seen_y, "height")
+            findings.append(Finding(page.number, "picture-cropped", (
+                f"page {page.number}: {name}{where} is cropped to {share:.0%} of its {side} by "
+                f"its box in the layout ({bw / bh:.2f}:1; the picture is {iw / ih:.2f}:1); "
+                "crop the picture to about the box's proportions yourself, or place it "
+                "another way")))
+        ppi = 96 / max(scale_x, scale_y)
+        if ppi < PPI_REFUSED:
+            largest = iw / PPI_REFUSED * 25.4
+            good = iw / PPI_GOOD * 25.4
+            findings.append(Finding(page.number, "picture-resolution", (
+                f"page {page.number}: {name}{where} prints at {ppi:.0f} ppi, {bw / 96 * 25.4:.0f} "
+                f"mm wide; printers refuse pictures below {PPI_REFUSED} ppi: print it at most "
+                f"{largest:.0f} mm wide ({{width={largest:.0f}mm}}; {good:.0f} mm for "
+                f"{PPI_GOOD} ppi), or supply a picture of {round(bw / 96 * PPI_GOOD)} px or more "
+                "across")))
+    return findings
 
 
 def _heading_at_page_foot(page) -> list[Finding]:

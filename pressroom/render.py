@@ -43,6 +43,8 @@ _UNSAFE_ATTRIBUTE = re.compile(
     r"codebase|manifest|lowsrc|dynsrc|xlink:href|.*:.*)$", re.I)
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _TABLE_ALIGN = re.compile(r"^text-align:(left|center|right)$")
+#: Pixels per inch at which a figure without a width is at its largest in print.
+NATURAL_PPI = 150
 
 
 def block_ordinals(tokens: Sequence[Token]) -> dict[int, int]:
@@ -309,10 +311,26 @@ class BodyRenderer(RendererHTML):
         block = _block_attribute(tokens[idx])
         sizes = (self.medium.image_attributes(figure.image, False) if self.medium.image_attributes
                  else {"width": str(figure.image.width), "height": str(figure.image.height)})
+        sizes = {**sizes, **self._figure_size(figure)}
         attrs = "".join(f' {escape(key)}="{escape(value)}"' for key, value in sizes.items())
         return (f'<figure id="{escape(figure.id)}" class="{escape(classes)}"{block}>'
                 f'<img src="{escape(self.medium.image_url(figure.image))}" '
                 f'alt="{escape(_plain(figure.alt))}"{attrs}{self._void_end}>{caption}</figure>\n')
+
+    def _figure_size(self, figure: Figure) -> dict[str, str]:
+        """The picture's width: the author's ``{width=...}``; else, in print, never wider than
+        its pixels at ``NATURAL_PPI`` (a 300 px sketch is not blown up to the column), unless
+        it is set to the bleed. In print, ``data-file`` names the file for the page checks."""
+        style = {}
+        if figure.width:
+            style["width"] = figure.width
+        elif (self.medium.name == "print" and not figure.image.vector
+              and "full-bleed" not in figure.classes):
+            style["max-width"] = f"{figure.image.width * 25.4 / NATURAL_PPI:.1f}mm"
+        attrs = {"style": "; ".join(f"{key}: {value}" for key, value in style.items())} if style else {}
+        if self.medium.name == "print":
+            attrs["data-file"] = figure.image.name
+        return attrs
 
     def image(self, tokens: list[Token], idx: int, options, env) -> str:
         token = tokens[idx]
@@ -321,6 +339,8 @@ class BodyRenderer(RendererHTML):
         given = {k: v for k, v in self._safe_attributes(token).items() if k not in ("src", "alt")}
         if image and self.medium.image_attributes:
             given = {**self.medium.image_attributes(image, True), **given}
+        if image and self.medium.name == "print":
+            given["data-file"] = image.name  # the page checks name the file
         attrs = "".join(f' {escape(k)}="{escape(v)}"' for k, v in given.items())
         return (f'<img src="{escape(src)}" alt="{escape(_plain(_alt_text(token.children)))}"'
                 f"{attrs}{self._void_end}>")

@@ -28,6 +28,7 @@ turns those into build warnings naming the manuscript file and line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -145,40 +146,39 @@ def allowed_attribute(tag: str, name: str, value: str) -> bool:
 
 # ---------- What the user is told ----------
 
-_REMOVED_WITH_CONTENT = "removed with its content"
-_KEPT = "removed (its text kept)"
+#: Elements that hold no text of their own: removing them loses nothing but themselves.
+EMPTY_TAGS = frozenset({"head", "meta", "base", "link", "img", "source", "image", "area", "track",
+                        "input", "embed", "param", "col", "colgroup"})
+#: What to do instead, per element. What happened to its text is not written here: it follows
+#: from what the sanitiser does (CLEAN_CONTENT_TAGS lose it, others keep it), so the message
+#: cannot say the opposite of what happens.
 ADVICE = {
-    **dict.fromkeys(("script", "noscript"), (_REMOVED_WITH_CONTENT, "a book cannot run scripts")),
-    "style": (_REMOVED_WITH_CONTENT, "style the publication in its layout's CSS "
-                                     "(layouts/<name>/print.css, epub.css), through a class: "
-                                     '<span class="...">'),
-    **dict.fromkeys(("svg", "math", "canvas"), (
-        _REMOVED_WITH_CONTENT, "export it as a PNG into images/ and write "
-                               "![what it shows](file.png)")),
+    **dict.fromkeys(("script", "noscript"), "a book cannot run scripts"),
+    "style": "style the publication in its layout's CSS (layouts/<name>/print.css, epub.css), "
+             'through a class: <span class="...">',
+    **dict.fromkeys(("svg", "math", "canvas"), "save it as a file in images/ (SVG or PNG) and "
+                                               "write ![what it shows](file.svg)"),
     **dict.fromkeys(("iframe", "frame", "frameset", "noframes", "object", "embed", "applet",
-                     "audio", "video", "noembed"), (
-        _REMOVED_WITH_CONTENT, "embedded content cannot be printed: give a link "
-                               "[text](https://...) or a picture")),
+                     "audio", "video", "noembed"),
+                    "embedded content cannot be printed: give a link [text](https://...) or a "
+                    "picture"),
     **dict.fromkeys(("form", "button", "select", "textarea", "datalist", "input", "option",
-                     "label", "fieldset", "output"), (
-        _REMOVED_WITH_CONTENT, "forms cannot work in a book")),
-    "title": (_REMOVED_WITH_CONTENT, "the publication's title comes from publication.yaml"),
-    **dict.fromkeys(("head", "meta", "base", "link", "html", "body"), (
-        "removed", "a section cannot change the document: the publication's metadata comes "
-                   "from publication.yaml and its styles from the layout")),
-    **dict.fromkeys(("img", "picture", "source", "image", "map", "area", "track"), (
-        "removed", "put the picture in images/ and write ![what it shows](file.jpg)")),
-    "a": (_KEPT, "write links in Markdown: [text](https://...) or [text](02-section.md#id)"),
-    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), (
-        _KEPT, "write headings in Markdown: ## Heading")),
-    **dict.fromkeys(("figure", "figcaption"), (
-        _KEPT, "a figure is a Markdown image alone in its paragraph: "
-               '![what it shows](file.jpg "Caption")')),
-    "aside": (_KEPT, "for a pull quote, put {.pull} on the line above a Markdown blockquote"),
-    "pre": (_KEPT, "for code, use a fenced block between ``` lines"),
-    **dict.fromkeys(("xmp", "plaintext", "template"), (
-        _REMOVED_WITH_CONTENT, "it is not among the HTML a publication may use "
-                               "(README: Raw HTML)")),
+                     "label", "fieldset", "legend", "output"), "forms cannot work in a book"),
+    "title": "the publication's title comes from publication.yaml",
+    **dict.fromkeys(("head", "meta", "base", "link", "html", "body"),
+                    "a section cannot change the document: the publication's metadata comes "
+                    "from publication.yaml and its styles from the layout"),
+    **dict.fromkeys(("img", "picture", "source", "image", "map", "area", "track"),
+                    "put the picture in images/ and write ![what it shows](file.jpg)"),
+    "a": "write links in Markdown: [text](https://...) or [text](02-section.md#id)",
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "write headings in Markdown: ## Heading"),
+    **dict.fromkeys(("figure", "figcaption"),
+                    "a figure is a Markdown image alone in its paragraph: "
+                    '![what it shows](file.jpg "Caption")'),
+    "aside": "for a pull quote, put {.pull} on the line above a Markdown blockquote",
+    "pre": "for code, use a fenced block between ``` lines",
+    **dict.fromkeys(("xmp", "plaintext", "template"),
+                    "it is not among the HTML a publication may use (README: Raw HTML)"),
 }
 _ALLOWED_LIST = ", ".join(sorted(BLOCK_TAGS))
 
@@ -188,9 +188,20 @@ def _tag_message(tag: str, inline: bool) -> str:
         return (f"raw HTML <{tag}> inside a paragraph or a note removed (its text kept); "
                 "block HTML belongs in the main text, on lines of its own with a blank line "
                 "before and after")
-    what, advice = ADVICE.get(tag, (_KEPT, "it is not among the HTML a publication may use: "
-                                          + _ALLOWED_LIST))
-    return f"raw HTML <{tag}> {what}; {advice}"
+    advice = ADVICE.get(tag, "it is not among the HTML a publication may use: " + _ALLOWED_LIST)
+    return f"raw HTML <{tag}> {outcome(tag, inline)}; {advice}"
+
+
+@functools.cache
+def outcome(tag: str, inline: bool) -> str:
+    """What removing the element does to the text inside it: found by cleaning a probe, so
+    the message says what the sanitiser really does (an HTML parser keeps the text of some
+    elements it is told to drop with their content, and drops the text of others)."""
+    if tag in EMPTY_TAGS or tag in VOID_TAGS:
+        return "removed"
+    probe = "q" + secrets.token_hex(6)
+    kept = probe in sanitise([Raw(f"<{tag}>{probe}</{tag}>")], inline, report=False).html
+    return "removed (its text kept)" if kept else "removed with its content"
 
 
 def _attribute_message(tag: str, name: str, value: str) -> str:

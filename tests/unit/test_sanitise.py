@@ -14,7 +14,8 @@ from pressroom.build import build
 from pressroom.manuscript import markdown, read_sections
 from pressroom.pagination import PageStart, alnum_count
 from pressroom.render import BodyRenderer, Medium, source_warnings
-from pressroom.sanitise import (BLOCK_TAGS, INLINE_TAGS, Close, Open, Piece, Raw, clean,
+from pressroom.sanitise import (ADVICE, BLOCK_TAGS, EMPTY_TAGS, INLINE_TAGS, VOID_TAGS, Close, Open,
+                                Piece, Raw, clean,
                                 findings, sanitise)
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -442,3 +443,20 @@ def test_allowed_markup_reaches_the_epub_as_xhtml(source, make_image):
     assert found["sub"].text == "2" and found["abbr"].get("title") == "United Nations"
     assert found["th"].get("scope") == "col"
     assert "SCRIPTED" not in document and "onclick" not in document
+
+
+# ---------- Messages that tell the truth ----------
+
+@pytest.mark.parametrize("tag", sorted((set(ADVICE) | {"center", "font", "marquee", "details",
+                                                      "summary", "nav", "legend", "blink"})
+                                       - VOID_TAGS - EMPTY_TAGS))
+@pytest.mark.parametrize("inline", [True, False])
+def test_each_removal_says_what_happened_to_the_text(tag, inline):
+    html = f"<{tag}>WORDS here</{tag}>"
+    out = clean(f"before {html} after", inline)
+    said = [m for m in messages(html, inline) if f"<{tag}>" in m]
+    assert said, f"<{tag}> removed without a word"
+    if "WORDS" in out:
+        assert "its text kept" in said[0], said[0]
+    else:
+        assert "removed with its content" in said[0], said[0]
