@@ -3,7 +3,7 @@
 A figure, a captioned table (``: Caption {#tbl-id}`` after it) or a section or heading
 (``{#sec-id}``) is referred to as ``@fig-id``, ``@tbl-id`` or ``@sec-id``: the reference
 becomes a link reading "Figure 3", "Table 2" or "Section II" in the layout's words
-(``[-@fig-id]``: the number alone). Figures and tables are numbered through the publication or
+(``[-@fig-id]`` or ``-@fig-id``: the number alone, for languages that decline the noun). Figures and tables are numbered through the publication or
 through each section ("Figure 2.3"), as the layout's ``numbering`` says. The reader
 (:func:`crossref_plugin`) makes ``crossref`` tokens; :func:`number_and_resolve` numbers and
 resolves them once the whole manuscript is read, so every output reads the same.
@@ -44,7 +44,8 @@ NUMERAL_STYLES = ("decimal", "upper-roman", "lower-roman")
 
 
 def crossref_plugin(md: MarkdownIt) -> None:
-    """``@fig-x``, ``[@fig-x]`` and ``[-@fig-x]`` as ``crossref`` tokens (meta: id, bare)."""
+    """``@fig-x``, ``[@fig-x]``, ``[-@fig-x]`` and ``-@fig-x`` as ``crossref`` tokens (meta:
+    id, bare)."""
     md.inline.ruler.before("link", "crossref", _crossref)
 
 
@@ -54,9 +55,10 @@ def _crossref(state: StateInline, silent: bool) -> bool:
         match = _BRACKETED.match(src, pos)
         bare = bool(match and match[1])
         ref = match[2] if match else None
-    elif src[pos] == "@" and not (pos and _WORD_BEFORE.match(src[pos - 1])):
-        match = _BARE.match(src, pos + 1)
-        bare, ref = False, match[0] if match else None
+    elif src[pos] in "-@" and not (pos and _WORD_BEFORE.match(src[pos - 1])):
+        bare = src[pos] == "-"  # -@fig-x: the number alone ("на рисунке -@fig-x")
+        match = _BARE.match(src, pos + 1 + bare) if src.startswith("@", pos + bare) else None
+        ref = match[0] if match else None
     else:
         return False
     if not match:

@@ -24,7 +24,7 @@ SETTINGS = "title: T\nauthors: [A]\nlanguage: {language}\ndate: 2024-01-01\n"
 INTRO = """\
 # Intro
 
-As @fig-photo shows and @tbl-counts counts ([-@tbl-counts] again), see @sec-method,
+As @fig-photo shows and @tbl-counts counts ([-@tbl-counts] again, and -@tbl-counts), see @sec-method,
 @sec-closer.look, and write to ada@fig-host.org.
 
 ![A red photo.](photo.jpg "A red field"){#fig-photo}
@@ -76,7 +76,8 @@ def test_references_read_figure_table_and_section_and_link_to_them(source):
     intro = html(PRINT, pub)
     assert ('As <a class="xref" href="#fig-photo">Figure 1</a> shows and '
             '<a class="xref" href="#tbl-counts">Table 1</a> counts '
-            '(<a class="xref" href="#tbl-counts">1</a> again), see '
+            '(<a class="xref" href="#tbl-counts">1</a> again, and '
+            '<a class="xref" href="#tbl-counts">1</a>), see '
             '<a class="xref" href="#sec-method">Section II</a>,\n'
             '<a class="xref" href="#sec-closer.look">Closer look</a>, and write to '
             'ada@fig-host.org.') in intro
