@@ -67,11 +67,12 @@ def manuscript(path: Path, *, title: str | None = "Harbour Notes",
     special.add_run("A second line.")
 
     document.add_heading("On the Quay", level=2)
-    for item in ("Nets are mended on the quay.", "Crates are stacked by size."):
-        document.add_paragraph(item, style="List Bullet")
-    nested = document.add_paragraph("Small crates first.", style="List Bullet")
-    nested._p.get_or_add_pPr().append(parse_xml(  # one level down in the same list
-        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>'))
+    bullets = bulleted_list(document)
+    for item, level in (("Nets are mended on the quay.", 0), ("Crates are stacked by size.", 0),
+                        ("Small crates first.", 1)):
+        document.add_paragraph(item, style="List Paragraph")._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
+                      f'<w:numId w:val="{bullets}"/></w:numPr>'))
     for item in ("Unload the catch.", "Weigh it."):
         document.add_paragraph(item, style="List Number")
 
@@ -96,6 +97,21 @@ def manuscript(path: Path, *, title: str | None = "Harbour Notes",
     tracked.add_run("in March.")
     document.save(path)
     return path
+
+
+def bulleted_list(document) -> int:
+    """A two-level bulleted list definition, as Word's bullet button makes; its numId."""
+    numbering = document.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+        f'<w:lvlText w:val="{char}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{720 * (level + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
+        for level, char in ((0, "•"), (1, "o")))
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
 
 
 def footnote(document, paragraph, number: int, text: str) -> None:
@@ -152,7 +168,7 @@ def text_box(paragraph, text: str) -> None:
     """A VML text box (as Word writes in mc:Fallback) holding ``text``, anchored in
     ``paragraph``."""
     paragraph._p.append(parse_xml(
-        f'<w:r {nsdecls("w", "v")}><w:pict><v:shape id="box1" style="width:100pt;height:40pt">'
+        f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape id="box1" style="width:100pt;height:40pt">'
         f'<v:textbox><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>'
         '</v:textbox></v:shape></w:pict></w:r>'))
 

@@ -47,8 +47,6 @@ p[style-name='TOC Heading'] => !
 p.FootnoteText => p:fresh
 p.EndnoteText => p:fresh
 p.CommentText => p:fresh
-p.ListParagraph => p:fresh
-p[style-name='List Paragraph'] => p:fresh
 p[style-name='Body Text'] => p:fresh
 r.FootnoteReference =>
 r.EndnoteReference =>
@@ -60,8 +58,8 @@ r[style-name='Emphasis'] => em
 #: lose nothing.
 _SILENT = (re.compile(r"style with ID .* was referenced but not defined"),
            re.compile(r"^Image of type"), re.compile(r"^Unsupported break type"),
-           re.compile(r"unrecognised element was ignored: (m:|w:object|w:footnoteRef|"
-                      r"w:endnoteRef|w:separator|w:continuationSeparator)"))
+           re.compile(r"unrecognised element was ignored: (m:|\{[^}]*/math\}|w:object|"
+                      r"w:footnoteRef|w:endnoteRef|w:separator|w:continuationSeparator)"))
 
 
 @dataclass(frozen=True)
@@ -272,7 +270,8 @@ def _message(message: str) -> str | None:
                 "character itself in the section, from a text font")
     element = re.match(r"An unrecognised element was ignored: (\S+)", message)
     if element:
-        return (f"Word content of the kind {element[1]} left out; if text is missing, write it "
+        kind = re.sub(r"^\{.*\}", "", element[1])
+        return (f"Word content of the kind {kind} left out; if text is missing, write it "
                 "into the section")
     return f"{message[:1].lower()}{message[1:]} (Word import)"
 

@@ -23,7 +23,7 @@ _TYPOGRAPHER = [
     (re.compile(r"--"), r"-\\-"),                        # en and em dashes
     (re.compile(r"\((c|r|tm|p)\)", re.I), r"\\(\1)"),   # (c) -> ©
     (re.compile(r"\+-"), r"+\\-"),                      # +- -> ±
-    (re.compile(r"([?,])(?=[?.,])"), r"\\\1"),          # ????? -> ???, ,, -> ,
+    (re.compile(r"([?!,.])(?=\1)"), r"\\\1"),           # .. -> …, ???? -> ???, ,, -> ,
 ]
 _LINE_START = [
     (re.compile(r"^(\d+)([.)])(?=[ \t]|$)"), r"\1\\\2"),  # 1. or 1) would start a list
