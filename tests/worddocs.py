@@ -198,3 +198,25 @@ def without_caption_or_description(path: Path) -> Path:
     document.save(path)
     return path
 
+
+
+def cross_references(path: Path) -> Path:
+    """Text before the first chapter (a paragraph and a Quote), and a link to a bookmarked
+    Heading 2 of another chapter, and one to a bookmark that is no heading."""
+    document = Document()
+    document.core_properties.title, document.core_properties.language = "Links", "en"
+    document.add_paragraph("A short abstract before any chapter.")
+    document.add_paragraph("Said by someone wise.", style="Quote")
+    document.add_heading("First Chapter", level=1)
+    document.add_paragraph("Text.")
+    details = document.add_heading("Details Here", level=2)
+    details._p.insert(1, parse_xml(
+        f'<w:bookmarkStart {nsdecls("w")} w:id="5" w:name="_Ref1"/>'))
+    document.add_heading("Second Chapter", level=1)
+    paragraph = document.add_paragraph("See ")
+    for anchor, text in (("_Ref1", "the details"), ("_Nowhere", " and nowhere")):
+        paragraph._p.append(parse_xml(
+            f'<w:hyperlink {nsdecls("w")} w:anchor="{anchor}"><w:r><w:t xml:space="preserve">'
+            f'{text}</w:t></w:r></w:hyperlink>'))
+    document.save(path)
+    return path

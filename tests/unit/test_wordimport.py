@@ -214,3 +214,17 @@ def test_a_corrupt_docx_is_one_clear_line(tmp_path):
         import_document(tmp_path / "bad.docx", tmp_path / "out")
     assert "bad.docx: " in str(error.value) and "\n" not in str(error.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_text_before_the_first_chapter_and_links_to_headings(tmp_path):
+    result = import_document(worddocs.cross_references(tmp_path / "links.docx"), tmp_path / "out")
+    folder = tmp_path / "out"
+    assert section(folder, 1) == ("---\ntitle: Links\nkind: front\n---\n\n"
+                                  "A short abstract before any chapter.\n\n"
+                                  "> Said by someone wise.\n")
+    assert "## Details Here {#first-chapter-details-here}\n" in section(folder, 2)
+    assert ("See [the details](02-first-chapter.md#first-chapter-details-here) and nowhere\n"
+            in section(folder, 3))
+    assert result.report == [
+        "the link 'and nowhere' to a place inside the document that is no heading became "
+        "plain text; link it again as [text](NN-section.md#heading-id)"]
