@@ -220,3 +220,21 @@ def cross_references(path: Path) -> Path:
             f'{text}</w:t></w:r></w:hyperlink>'))
     document.save(path)
     return path
+
+
+def numbered_caption(path: Path) -> Path:
+    """A picture captioned as Word's Insert Caption writes it: 'Figure {SEQ Figure}: text'."""
+    document = Document()
+    document.core_properties.title, document.core_properties.language = "Numbered", "en"
+    document.add_heading("Numbered", level=1)
+    holder = document.add_paragraph()
+    holder.add_run().add_picture(io.BytesIO(picture()), width=Mm(40))
+    describe(holder, "A blue rectangle.")
+    caption = document.add_paragraph("Figure ", style="Caption")
+    for xml in ('<w:fldChar w:fldCharType="begin"/>',
+                '<w:instrText xml:space="preserve"> SEQ Figure \\* ARABIC </w:instrText>',
+                '<w:fldChar w:fldCharType="separate"/>', '<w:t>1</w:t>',
+                '<w:fldChar w:fldCharType="end"/>', '<w:t xml:space="preserve">: Boats at dawn</w:t>'):
+        caption._p.append(parse_xml(f'<w:r {nsdecls("w")}>{xml}</w:r>'))
+    document.save(path)
+    return path

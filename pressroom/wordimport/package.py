@@ -60,6 +60,16 @@ def open_document(path: Path) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise fail("is not a Word document (.docx) or is damaged; open it in Word and save it "
                    "as 'Word Document (.docx)'", path) from None
+    try:
+        _check(package, names, path)
+    except BaseException:
+        package.close()
+        raise
+    return package
+
+
+def _check(package: zipfile.ZipFile, names: set[str], path: Path) -> None:
+    """A SourceError when the zip is no Word document, or a part of it is damaged."""
     if "mimetype" in names and b"opendocument" in package.read("mimetype"):
         raise fail("is an OpenDocument text (.odt); save it as 'Word 2007-365 (.docx)' and "
                    "import that", path)
@@ -73,7 +83,6 @@ def open_document(path: Path) -> zipfile.ZipFile:
     if damaged:
         raise fail(f"is damaged ({damaged} cannot be read); open it in Word, which offers to "
                    "repair it, and save it again", path)
-    return package
 
 
 def read_part(package: zipfile.ZipFile, name: str, path: Path) -> etree._Element | None:

@@ -228,3 +228,11 @@ def test_text_before_the_first_chapter_and_links_to_headings(tmp_path):
     assert result.report == [
         "the link 'and nowhere' to a place inside the document that is no heading became "
         "plain text; link it again as [text](NN-section.md#heading-id)"]
+
+
+def test_words_caption_numbers_are_left_to_the_layout(tmp_path):
+    result = import_document(worddocs.numbered_caption(tmp_path / "n.docx"), tmp_path / "out")
+    assert ('![A blue rectangle.](a-blue-rectangle.png "Boats at dawn")'
+            in section(tmp_path / "out", 1))
+    assert result.report == ["caption numbers such as 'Figure 1:' left out: the layout numbers "
+                             "figures and tables itself"]
