@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..diagnostics import SourceError, fail
+from ..diagnostics import fail
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
