@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_parser(commands)
     from . import scaffold
     scaffold.add_parser(commands)
+    from . import wordimport
+    wordimport.add_parser(commands)
     for command in (build_cmd, check_cmd):
         command.add_argument("--source", type=Path, default=DEFAULT_SOURCE, metavar="DIR",
                              help="publication folder holding manuscript/ and images/ "
@@ -99,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "new":
         from . import scaffold
         return scaffold.run(args)
+    if args.command == "import":
+        from . import wordimport
+        return wordimport.run(args)
     source = args.source.resolve()
     out = (args.out or source / "output").resolve()
     try:
