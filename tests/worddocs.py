@@ -23,8 +23,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-def picture(colour: str = "#3f6f8f", size: tuple[int, int] = (600, 400)) -> bytes:
-    """A small PNG, the same bytes every time."""
+def picture(colour: str = "#3f6f8f", size: tuple[int, int] = (2000, 1333)) -> bytes:
+    """A PNG large enough to print at the column width (over 200 ppi), the same bytes every time."""
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()

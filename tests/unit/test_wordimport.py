@@ -75,7 +75,7 @@ def test_the_picture_is_a_figure_with_its_description_and_caption(imported):
     assert ('![Fishing boats moored along a stone quay.](fishing-boats-moored-along-a-stone-'
             'quay.png "Boats in the harbour at dawn")') in section(folder, 1)
     with Image.open(folder / "images" / "fishing-boats-moored-along-a-stone-quay.png") as image:
-        assert (image.format, image.size) == ("PNG", (600, 400))
+        assert (image.format, image.size) == ("PNG", (2000, 1333))
 
 
 def test_the_table_is_a_pipe_table_with_its_caption_after_it(imported):
