@@ -24,6 +24,7 @@ import base64
 import binascii
 import io
 import re
+from pathlib import Path
 
 import tinycss2
 from lxml import etree
@@ -311,7 +312,7 @@ def _picture_format(data: bytes) -> str | None:
 def sanitise(data: bytes) -> tuple[bytes, list[str]]:
     """The SVG written again from the allowlist (UTF-8, no DOCTYPE), and a message for each
     kind of thing removed. Raises lxml's XMLSyntaxError for a file that is not XML."""
-    from .vector import parser, svg_size
+    from .vector import length_px, parser, svg_size, view_box
 
     root = etree.fromstring(data, parser())
     sanitiser = _Sanitiser()
@@ -321,12 +322,11 @@ def sanitise(data: bytes) -> tuple[bytes, list[str]]:
         sanitiser.note(f"<!DOCTYPE> declaring entities ({names}) removed; nothing is read "
                        "from outside the picture")
     clean = sanitiser.copy(root, None)
-    # The natural size written out, for readers that need one (a percentage or no width)
-    from pathlib import Path
-
+    # The natural size written out, for readers that need one (a percentage or no width), and
+    # a viewBox, without which a renderer draws the picture at that size whatever the box
     width, height = svg_size(clean, Path("figure.svg"))
-    from .vector import length_px
-
+    if view_box(clean) is None:
+        clean.set("viewBox", f"0 0 {width:g} {height:g}")
     if length_px(clean.get("width")) is None or length_px(clean.get("height")) is None:
         clean.set("width", f"{width:g}")
         clean.set("height", f"{height:g}")

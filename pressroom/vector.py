@@ -214,6 +214,18 @@ def svg_file(image: Image, cache: Path) -> tuple[Path, list[str]]:
     return path, removed
 
 
+_scratch: tempfile.TemporaryDirectory | None = None
+
+
+def scratch_cache() -> Path:
+    """A cache folder for this process alone (removed when it ends), for a render given no
+    build cache."""
+    global _scratch
+    if _scratch is None:
+        _scratch = tempfile.TemporaryDirectory(prefix="pressroom-vector-")
+    return Path(_scratch.name)
+
+
 def svg_files(images: list[Image], cache: Path) -> dict[Path, Path]:
     """The sanitised SVG file of each vector image among ``images``, by the image's path."""
     return {image.path: svg_file(image, cache)[0] for image in images if image.vector}
