@@ -188,3 +188,37 @@ def test_the_sanitised_file_is_kept_by_content(tmp_path):
     vector._made.clear()
     again, removed_again = vector.svg_file(image, tmp_path / "cache")
     assert again == first and removed_again == removed
+
+
+def test_an_svg_cover_is_an_error_naming_publication_yaml(tmp_path):
+    from pressroom.build import load_publication
+
+    (tmp_path / "manuscript").mkdir()
+    (tmp_path / "images").mkdir()
+    (tmp_path / "manuscript" / "publication.yaml").write_text(
+        "title: Drawn\nlanguage: en\ncover:\n  image: plan.svg\n", encoding="utf-8")
+    (tmp_path / "manuscript" / "01-a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    svg(tmp_path / "images", 'width="10" height="10"', name="plan.svg")
+    with pytest.raises(SourceError) as error:
+        load_publication(tmp_path)
+    assert "publication.yaml: cover image 'plan.svg' is a drawing (SVG); the cover must be a " \
+           "picture in JPEG or PNG" in str(error.value)
+
+
+def test_press_files_flatten_only_the_transparency_groups_that_paint_nothing_transparent():
+    from pressroom.pdfx import flatten_opaque_groups
+
+    pdf = pikepdf.new()
+    group = pikepdf.Dictionary(Type=pikepdf.Name.Group, S=pikepdf.Name.Transparency, I=True)
+
+    def form(resources):
+        return pdf.make_stream(b"0 0 1 1 re f", Type=pikepdf.Name.XObject,
+                               Subtype=pikepdf.Name.Form, BBox=[0, 0, 1, 1],
+                               Group=pikepdf.Dictionary(group), Resources=resources)
+
+    opaque = form(pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(
+        a=pikepdf.Dictionary(ca=1, CA=1))))
+    faded = form(pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(a=pikepdf.Dictionary(ca=0.5))))
+    inside = form(pikepdf.Dictionary(XObject=pikepdf.Dictionary(F=faded)))
+    assert flatten_opaque_groups(pdf) == 1
+    assert "/Group" not in opaque and "/Group" in faded and "/Group" in inside
