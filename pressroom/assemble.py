@@ -64,6 +64,11 @@ def assemble(settings: Settings, root: Path, sections: list[Section],
         try:
             found = images.resolve(settings.cover_image, root / "images", yaml_file, None)
             cover = images.inspect(found, yaml_file, None)
+            if cover.vector:
+                problems.append(Problem(
+                    f"cover image '{cover.name}' is a drawing ({cover.original}); the cover "
+                    "must be a picture in JPEG or PNG (e-book stores take nothing else): "
+                    "export it as PNG", yaml_file, None))
         except SourceError as error:
             problems.extend(error.problems)
     if problems:

@@ -72,12 +72,13 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
         report.timings["total"] = time.perf_counter() - started
         return report
 
-    from . import images
+    from . import images, vector
     from .render import source_warnings
 
     with images.remembering(state.images), stage("reading the source"):
         publication, layout = load_publication(source, edition)
         common = source_warnings(publication.sections)  # what rendering removes: every medium
+        common += vector.removals(publication, out / ".cache")  # and sanitising, from drawings
     checkpoint("source read")
     report = BuildReport(publication)
     job = Job(publication, layout, out, state, target_keys(publication, layout), progress)

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageFile, ImageOps
 
+from . import vector
 from .colour import srgb_icc
 from .diagnostics import Problem, SourceError
 from .model import Image
@@ -82,14 +83,16 @@ def inspect(path: Path, file: Path, line: int | None) -> Image:
     Its pixels are decoded (truncated files fail) now, or at the end of :func:`remembering`."""
     if _remembered is None:
         image = _inspect(path, file, line)
-        decoded([(path, file, line)])
+        if not image.vector:
+            decoded([(path, file, line)])
         return image
     info = path.stat()
     entry = _remembered.get(str(path))
     if entry and entry[:2] == [info.st_size, info.st_mtime_ns]:
         return Image(path=path, **entry[2])
     image = _inspect(path, file, line)
-    _undecoded.append((path, file, line))
+    if not image.vector:
+        _undecoded.append((path, file, line))
     fields = dataclasses.asdict(image)
     del fields["path"]
     _remembered[str(path)] = [info.st_size, info.st_mtime_ns, fields]
@@ -97,7 +100,8 @@ def inspect(path: Path, file: Path, line: int | None) -> Image:
 
 
 def _inspect(path: Path, file: Path, line: int | None) -> Image:
-    """The image's description from its header (verified)."""
+    """The image's description from its header (verified); SVG and PDF drawings from
+    :mod:`pressroom.vector`."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -106,6 +110,8 @@ def _inspect(path: Path, file: Path, line: int | None) -> Image:
     if not data:
         raise SourceError(Problem(f"image '{path.name}' is empty (0 bytes); copy the image file "
                                   "into images/ again", file, line))
+    if vector.is_vector(path, data):
+        return vector.inspect(path, data, file, line)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -121,8 +127,8 @@ def _inspect(path: Path, file: Path, line: int | None) -> Image:
     except Exception:  # Pillow raises many types for broken files
         raise _unreadable(path, file, line) from None
     if fmt not in FORMATS:
-        raise SourceError(Problem(f"image '{path.name}' is {fmt}; convert it to JPEG (photos) or "
-                                  "PNG (drawings)", file, line))
+        raise SourceError(Problem(f"image '{path.name}' is {fmt}; convert it to JPEG (photos), "
+                                  "PNG or SVG (drawings)", file, line))
     return Image(path=path, width=width, height=height, format=fmt, mode=mode,
                  dpi=float(dpi[0]) if dpi and dpi[0] else None,
                  sha256=hashlib.sha256(data).hexdigest())
@@ -167,8 +173,11 @@ EREADER_VERSION = 2
 
 def ereader_variants(images: list[Image], cache: Path, progress=None) -> dict[Path, tuple[bytes, str]]:
     """The e-reader variant of each image (see :func:`ereader_variant`), by path: made once per
-    image content and kept in ``cache``, the new ones made in parallel."""
+    image content and kept in ``cache``, the new ones made in parallel. A vector figure's is
+    its sanitised SVG (kept in ``cache``'s sibling ``vector/``)."""
     def one(image: Image) -> tuple[bytes, str]:
+        if image.vector:  # drawn by the reader: the sanitised SVG, in every size
+            return vector.svg_file(image, cache.parent)[0].read_bytes(), vector.MEDIA_TYPE
         key = hashlib.sha256(f"{image.sha256}:{EREADER_MAX_SIDE}:{EREADER_MAX_PIXELS}:"
                              f"{EREADER_VERSION}".encode()).hexdigest()[:24]
         for suffix, media_type in ((".jpg", "image/jpeg"), (".png", "image/png")):

@@ -23,10 +23,13 @@ class Image:
     path: Path
     width: int
     height: int
-    format: str  # Pillow's name: JPEG, PNG, ...
-    mode: str  # Pillow's mode: RGB, CMYK, L, ...
-    dpi: float | None  # pixels per inch stored in the file, if any
+    format: str  # Pillow's name: JPEG, PNG, ...; SVG for a vector figure (SVG or PDF file)
+    mode: str  # Pillow's mode: RGB, CMYK, L, ...; "vector" for a vector figure
+    dpi: float | None  # pixels per inch stored in the file, if any (None for vector figures)
     sha256: str
+    #: A vector figure's own file format, SVG or PDF (outputs draw both as sanitised SVG; its
+    #: width and height are then its natural size in CSS px, 96 per inch)
+    original: str | None = None
 
     @property
     def name(self) -> str:
@@ -34,7 +37,8 @@ class Image:
 
     @property
     def vector(self) -> bool:
-        """Drawn with lines and shapes (SVG): it has no pixels to run short of."""
+        """A drawing (SVG, or a one-page PDF drawn as SVG), not pixels: no resolution, no
+        raster variants."""
         return self.format == "SVG"
 
 

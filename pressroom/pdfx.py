@@ -64,10 +64,66 @@ def finish(pdf: pikepdf.Pdf, profile: Path, variant: str, document: str) -> int:
     identifier and the file's part: ``...#press``). Returns the annotations removed."""
     name_output_intent(pdf, profile)
     identify(pdf, variant, document)
+    if variant == "pdf/x-1a":
+        flatten_opaque_groups(pdf)
     if MAX_PDF_VERSION[variant] < (1, 6):
         from .pdffonts import bare_font_programs
         bare_font_programs(pdf)  # OpenType font programs are PDF 1.6
     return strip_annotations(pdf)
+
+
+def flatten_opaque_groups(pdf: pikepdf.Pdf) -> int:
+    """Remove the transparency group of each form XObject that paints nothing transparent (no
+    opacity below 1, soft mask or blend mode in its resources or in the forms and patterns it
+    draws, no image with an alpha channel): WeasyPrint wraps every SVG gradient in such a
+    group, which PDF/X-1a forbids though it changes no pixel. A form with real transparency
+    keeps its group (and the preflight reports it). Returns the groups removed."""
+    removed = 0
+    for obj in pdf.objects:
+        if (isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == pikepdf.Name.Form
+                and isinstance(obj.get("/Group"), pikepdf.Dictionary)
+                and obj.Group.get("/S") == pikepdf.Name.Transparency
+                and _opaque(obj.get("/Resources"), set())):
+            del obj["/Group"]
+            removed += 1
+    return removed
+
+
+def _opaque(resources, seen: set) -> bool:
+    """Whether what ``resources`` name (and, through forms and patterns, what they name)
+    paints nothing transparent."""
+    if not isinstance(resources, pikepdf.Dictionary):
+        return True
+    if resources.is_indirect:
+        if resources.objgen in seen:
+            return True
+        seen.add(resources.objgen)
+    states = resources.get("/ExtGState")
+    for state in (states.values() if isinstance(states, pikepdf.Dictionary) else ()):
+        if any(key in state and float(state[key]) != 1 for key in ("/CA", "/ca")):
+            return False
+        if state.get("/SMask", pikepdf.Name("/None")) != pikepdf.Name("/None"):
+            return False
+        if state.get("/BM", pikepdf.Name.Normal) not in (pikepdf.Name.Normal,
+                                                          pikepdf.Name.Compatible):
+            return False
+    inner = []
+    for kind in ("/XObject", "/Pattern"):
+        named = resources.get(kind)
+        inner += list(named.values()) if isinstance(named, pikepdf.Dictionary) else []
+    for obj in inner:
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        if obj.get("/Subtype") == pikepdf.Name.Image:
+            if "/SMask" in obj or obj.get("/SMaskInData", 0) != 0:
+                return False
+            continue
+        if obj.objgen in seen:
+            continue
+        seen.add(obj.objgen)
+        if not _opaque(obj.get("/Resources"), seen):
+            return False
+    return True
 
 
 def name_output_intent(pdf: pikepdf.Pdf, profile: Path) -> None:

@@ -302,7 +302,7 @@ class BodyRenderer(RendererHTML):
 
     def figure(self, tokens: list[Token], idx: int, options, env) -> str:
         figure: Figure = tokens[idx].meta["figure"]
-        classes = " ".join(("figure",) + figure.classes)
+        classes = " ".join(("figure",) + ("drawing",) * figure.image.vector + figure.classes)
         credit = (f' <span class="credit">{escape(_plain(figure.credit))}</span>'
                   if figure.credit else "")
         label = self._label(figure.label, "figure-label", bool(figure.caption))

@@ -67,7 +67,8 @@ def image_href(image: Image) -> str:
     """Where an image lives inside the package: its name in ASCII letters, digits and hyphens
     (spaces and other characters trouble older reading systems), made unique by a hash of the
     original name when it had to change."""
-    ext = "png" if image.format in ("PNG", "GIF") or image.mode in ("RGBA", "LA") else "jpg"
+    ext = ("svg" if image.vector else
+           "png" if image.format in ("PNG", "GIF") or image.mode in ("RGBA", "LA") else "jpg")
     stem = image.path.stem
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
     if safe != stem:

@@ -46,7 +46,8 @@ def build(job: Job) -> Built:
     from ..pagination import STARTS, page_starts, save
 
     path = job.path(".pdf")
-    document, warnings = render(job.publication, job.layout, progress=job.progress)
+    document, warnings = render(job.publication, job.layout, progress=job.progress,
+                                images=source_images(job.publication, job.out / ".cache"))
     pages = len(document.pages)
     writer = Background(write_pdf, document, path) if job.processes > 1 else None
     try:
@@ -104,8 +105,7 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
 
     progress = progress or Progress()
     faces_installed(layout)
-    fetcher = source_fetcher(publication.root, layout, images or {
-        image.sha256: image.path for image in publication.images})
+    fetcher = source_fetcher(publication.root, layout, images or source_images(publication))
     css = layout.path(stylesheet)  # Layout.path refuses links out of the layout
     words = layout.words(publication.settings.language)
     with engine_warnings() as warnings, progress.engine_pages():
@@ -118,6 +118,16 @@ def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDI
                  if not any(url in warning for warning in warnings)]
     document.read_by_place = bool(fetcher.placed)  # (see write_pdf)
     return document, warnings
+
+
+def source_images(publication: Publication, cache: Path | None = None) -> dict[str, Path]:
+    """The files the screen PDF draws, by the source images' SHA-256: each image itself, a
+    vector figure's sanitised SVG (kept in ``cache``, default a temporary folder of this
+    process), never the drawing as given."""
+    from ..vector import scratch_cache, svg_files
+
+    drawings = svg_files(publication.images, cache or scratch_cache())
+    return {image.sha256: drawings.get(image.path, image.path) for image in publication.images}
 
 
 def check(document, publication: Publication, layout: Layout) -> tuple[list[str], list[str]]:

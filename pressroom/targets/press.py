@@ -35,6 +35,7 @@ from ..pdfx import (OUTPUT_CONDITION, PDFX_NAME, document_id, finish, identify, 
 from ..preflight import Finding, Report, preflight
 from ..printers import creep_mm, saddle_stitch_limit
 from ..progress import Progress
+from ..vector import svg_file
 from . import Built, Job
 from .pdf import PRINT_MEDIUM, render
 
@@ -182,7 +183,7 @@ def image_names(publication: Publication, variants: dict[Path, Path]) -> dict:
     names: dict[tuple[int, int, int], list[str]] = {}
     for image in publication.images:
         variant = variants[image.path]
-        if variant.exists():
+        if not image.vector and variant.exists():  # a drawing is paths, no image in the PDF
             with PILImage.open(variant) as opened:  # the header only
                 key = (variant.stat().st_size, *opened.size)
             names.setdefault(key, []).append(image.name)
@@ -192,11 +193,14 @@ def image_names(publication: Publication, variants: dict[Path, Path]) -> dict:
 def press_variants(publication: Publication, profile: Path, cache: Path,
                    progress: Progress | None = None) -> dict[Path, Path]:
     """The CMYK variant of each image: made once per content, profile and ink limit and kept
-    in ``cache``; the new ones made in parallel."""
+    in ``cache``; the new ones made in parallel. A vector figure's is its sanitised SVG (in
+    ``cache``'s sibling ``vector/``): its colours become CMYK with the rest of the page's."""
     limit = publication.settings.print.ink_limit
     profile_digest = hashlib.sha256(profile.read_bytes()).hexdigest()
 
     def one(image: Image) -> Path:
+        if image.vector:
+            return svg_file(image, cache.parent)[0]
         key = hashlib.sha256(f"{image.sha256}:{profile_digest}:{limit}".encode()).hexdigest()[:20]
         path = cache / f"{image.path.stem}-{key}.jpg"
         if not path.exists():

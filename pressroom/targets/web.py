@@ -254,6 +254,9 @@ def _web_image(image: Image, variant: tuple[bytes, str], cache: Path,
     it is wide), added to ``files``."""
     data, media_type = variant
     href = image_href(image)
+    if image.vector:  # a drawing: one file, sharp at every width, shown at its natural size
+        files[href] = data
+        return WebImage(href, image.width, image.height, ())
     with _opened(data) as img:
         width, height = img.size
     files[href] = data

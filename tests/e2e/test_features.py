@@ -130,3 +130,39 @@ def test_the_features_publication_builds_without_warnings(features):
     padding = [w for w in features.warnings if "blank page" in w and "binding" in w]
     assert len(padding) <= 1  # the press file's padding for the binding is a note, not a fault
     assert [w for w in features.warnings if w not in padding] == []
+
+
+def test_vector_figures_stay_vector_in_the_pdf_and_are_svg_in_the_epub_and_web(features):
+    """harbour-plan.svg and tide-chart.pdf (drawn by make_tide_pdf.py) are drawn as paths in
+    the screen PDF, carried as sanitised SVG in the EPUB, and copied once to the web edition."""
+    path = output(features, ".pdf")
+    texts = page_texts(path)
+    number = next(n for n, text in enumerate(texts, 1) if "Plan of the harbour" in text)
+    assert "High water, hour by hour" in texts[number - 1] + texts[min(number, len(texts) - 1)]
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[number - 1]
+        operators = [str(op) for _, op in pikepdf.parse_content_stream(page)]
+        images = [name for name, xobject in page.Resources.get("/XObject", {}).items()
+                  if xobject.get("/Subtype") == "/Image"]
+        assert "Do" not in operators, images  # no image XObject drawn on the page
+        assert operators.count("re") + operators.count("c") + operators.count("l") > 20
+        assert "sh" in operators or "/Pattern" in page.Resources  # the water's gradient
+    documents = epub_documents(output(features, ".epub"))
+    colophon = next(text for name, text in documents.items() if "Plan of the harbour" in text)
+    assert re.search(r'<figure id="fig-plan" class="figure drawing"><img '
+                     r'src="images/harbour-plan.svg"[^>]* width="454" height="227"', colophon)
+    assert 'src="images/tide-chart.svg"' in colophon
+    import zipfile
+
+    with zipfile.ZipFile(output(features, ".epub")) as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        plan = epub.read("EPUB/images/harbour-plan.svg")
+        tide = epub.read("EPUB/images/tide-chart.svg")
+    for name in ("harbour-plan", "tide-chart"):
+        assert re.search(rf'<item href="images/{name}.svg" id="[^"]+" '
+                         r'media-type="image/svg\+xml"/>', opf)
+    assert b"Quay" in plan and b"<!--" not in plan  # written again: the comment is gone
+    assert tide.count(b"<path") >= 10 and b"viewBox=" in tide  # text as outlines, cropped
+    web = output(features, ".html").parent
+    assert (web / "images" / "harbour-plan.svg").read_bytes() == plan
+    assert not list((web / "images").glob("harbour-plan-*w.*"))  # no smaller copies

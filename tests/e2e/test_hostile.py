@@ -537,3 +537,92 @@ def test_a_template_cannot_include_a_file_outside_the_layouts(pub, template, att
                                f"not allowed: template '{name}' {why}"), lines
     assert read_any(opened, {Path("/etc/passwd")}) == []
     assert "root:" not in outputs_text(pub / "output")
+
+
+# ---------- Hostile SVG figures ----------
+
+def hostile_svg(url: str, secret: Path) -> str:
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY xxe SYSTEM "{secret.as_uri()}"><!ENTITY web SYSTEM "{url}/entity">]>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     width="80mm" height="40mm" viewBox="0 0 160 80" onload="alert('ONLOAD-RAN')">
+  <style>@import url({url}/import.css); .far {{ fill: url({url}/paint.svg#p) }} .ok {{ fill: #00a000 }}</style>
+  <script>alert("SCRIPT-RAN")</script>
+  <rect class="ok" x="0" y="0" width="160" height="80" onclick="alert('CLICK-RAN')"/>
+  <rect class="far" x="10" y="10" width="20" height="20"
+        style="fill: #ff0000; background-image: url({url}/style.png)"/>
+  <foreignObject width="100" height="50"><div xmlns="http://www.w3.org/1999/xhtml">FOREIGN-HTML
+    <iframe src="{url}/frame"></iframe></div></foreignObject>
+  <a xlink:href="{url}/link"><circle cx="20" cy="60" r="5"/></a>
+  <use href="{url}/sprite.svg#icon"/>
+  <use xlink:href="{secret.as_uri()}#x"/>
+  <image href="{url}/photo.png" width="10" height="10"/>
+  <image xlink:href="{secret.as_uri()}" width="10" height="10"/>
+  <set attributeName="href" to="{url}/set"/>
+  <animate attributeName="href" values="{url}/animate"/>
+  <text x="40" y="50" font-size="12">Safe label &xxe;&web;</text>
+</svg>
+"""
+
+
+def test_hostile_svg_figures_are_sanitised_in_every_output(pub, tmp_path, server):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-PASSWORD", encoding="utf-8")
+    (pub / "images" / "plan.svg").write_text(hostile_svg(server.url, secret), encoding="utf-8")
+    section(pub, '![A plan with a green field.](plan.svg "The plan")\n\nA paragraph.\n')
+    with opened_files() as opened:
+        code, lines = run(pub)
+    assert code == 0, lines
+    assert server.requests == []
+    assert read_any(opened, {secret.resolve()}) == []
+
+    out = pub / "output"
+    outputs = [path for path in out.rglob("*") if path.is_file() and ".cache" not in path.parts]
+    parts = []
+    for path in outputs:
+        parts.append(path.read_bytes().decode("latin-1"))
+        if path.suffix == ".pdf":
+            parts.append(pdf_text(path))
+        if path.suffix == ".epub":
+            with zipfile.ZipFile(path) as epub:
+                parts += [epub.read(name).decode("latin-1") for name in epub.namelist()]
+    text = "\n".join(parts)
+    for gone in ("TOP-SECRET", "SCRIPT-RAN", "ONLOAD-RAN", "CLICK-RAN", "FOREIGN-HTML",
+                 server.url, secret.as_uri(), "ENTITY", "foreignObject", "@import"):
+        assert gone not in text, gone
+
+    with zipfile.ZipFile(out / "hostile-ground.epub") as epub:
+        drawing = epub.read("EPUB/images/plan.svg")
+        opf = epub.read("EPUB/content.opf").decode()
+    assert 'href="images/plan.svg"' in opf and 'media-type="image/svg+xml"' in opf
+    root = ET.fromstring(drawing)
+    names = {element.tag.split("}")[-1] for element in root.iter()}
+    assert {"rect", "text", "circle", "style"} <= names  # the rest of the picture is kept
+    assert not names & {"script", "foreignObject", "a", "image", "set", "animate"}
+    assert not any(name.startswith("on") for element in root.iter() for name in element.attrib)
+    assert (out / "web" / "images" / "plan.svg").read_bytes() == drawing
+    assert epubcheck(out / "hostile-ground.epub") == []
+    for pdf in (out / "hostile-ground.pdf", out / "press" / "hostile-ground-press.pdf"):
+        assert "Safe label" in pdf_text(pdf)
+
+    warnings = [line for line in lines if line.startswith("warning: manuscript/01-x.md:3: "
+                                                           "figure 'plan.svg': ")]
+    for expected in ("<!DOCTYPE> declaring entities (web, xxe) removed",
+                     "attribute 'onload' removed from SVG <svg>; a book cannot run scripts",
+                     "@import removed from an SVG <style>",
+                     f"CSS 'fill: url({server.url}/paint.svg#p)' removed from an SVG <style>",
+                     "SVG <script> removed with its content",
+                     "attribute 'onclick' removed from SVG <rect>",
+                     "CSS 'background-image: url(",
+                     "SVG <foreignObject> removed with its content",
+                     "link <a> removed (its drawing kept)",
+                     f'reference href="{server.url}/sprite.svg#icon" removed from SVG <use>',
+                     'reference xlink:href="file:///', "removed from SVG <use>; an SVG figure may "
+                     "refer only to its own parts (#id)",
+                     f'SVG <image href="{server.url}/photo.png"> removed',
+                     'SVG <image href="file:///',
+                     "SVG <set> removed with its content; a printed page does not move",
+                     "SVG <animate> removed with its content",
+                     "entity reference &xxe; removed", "entity reference &web; removed"):
+        assert any(expected in warning and warning.endswith("the rest of the picture is kept")
+                   for warning in warnings), (expected, warnings)

@@ -262,3 +262,28 @@ def test_preflight_refuses_a_low_resolution_photo(tmp_path):
     assert errors and "ppi" in errors[0]
     text = (tmp_path / "out" / "press" / "field-notes-preflight.txt").read_text()
     assert text.startswith("FAIL") and "harbour.jpg" in text
+
+
+def test_an_rgb_red_drawing_prints_on_the_magenta_and_yellow_plates_only(features):
+    """The features publication's SVG plan has a quay in pure RGB red (#ff0000): drawn as
+    vector paths, its colour goes through the press conversion like the page's own, so a RIP
+    (Ghostscript's tiffsep) puts it on the Magenta and Yellow plates, with no Cyan or Black."""
+    from ..separations import separate
+
+    path = press_file(features, "-press.pdf")
+    texts = [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(path)]
+    number = next(n for n, text in enumerate(texts, 1) if "Plan of the harbour" in text)
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[number - 1]
+        drawn = [str(op) for _, op in pikepdf.parse_content_stream(page)]
+        assert "Do" not in drawn and ("re" in drawn or "f" in drawn)  # paths, no image
+    plates = separate(path, number, resolution=72).plates
+    magenta, yellow, cyan, black = (plates[name] for name in ("Magenta", "Yellow", "Cyan",
+                                                              "Black"))
+    width, height = magenta.size
+    red = [(x, y) for y in range(height) for x in range(width)
+           if magenta.getpixel((x, y)) > 200 and yellow.getpixel((x, y)) > 200]
+    assert len(red) > 2000  # the quay: 150 x 30 of the plan's 240 x 120 units
+    assert max(cyan.getpixel(xy) for xy in red) == 0
+    # 100 % K overprints: only where the black breakwater line crosses the quay is there K
+    assert sum(black.getpixel(xy) == 0 for xy in red) > 0.9 * len(red)

@@ -150,6 +150,18 @@ def test_every_image_has_alt_text_and_the_pixel_size_of_its_file(edition):
 
 def _check_image(folder: Path, img) -> None:
     path = folder / unquote(img.get("src"))
+    if path.suffix == ".svg":  # a drawing: its natural size, in CSS px (96 to the inch)
+        import xml.etree.ElementTree as ET
+
+        root = ET.parse(path).getroot()
+        per = {"mm": 96 / 25.4, "pt": 96 / 72, "in": 96, "cm": 96 / 2.54, "px": 1, "": 1}
+        size = []
+        for name in ("width", "height"):
+            number, unit = re.fullmatch(r"([\d.]+)([a-z]*)", root.get(name)).groups()
+            size.append(str(round(float(number) * per[unit])))
+        assert [img.get("width"), img.get("height")] == size, path
+        assert not img.get("srcset")
+        return
     with Image.open(path) as picture:
         assert (img.get("width"), img.get("height")) == (str(picture.width), str(picture.height))
     candidates = [part.split() for part in (img.get("srcset") or "").split(",") if part.strip()]
