@@ -88,7 +88,8 @@ def number_and_resolve(sections: list[Section], numbering: Numbering,
             item.number = (by_section if numbering.scope == "section" else by_publication)[kind]
             item.number_text = (f"{section.number}.{item.number}" if numbering.scope == "section"
                                 and section.number else str(item.number))
-            item.label = words.fill(f"{kind}_label", number=item.number_text)
+            item.label = unbroken(words.fill(f"{kind}_label", number=item.number_text),
+                                  item.number_text)
             if item.id:
                 targets[item.id] = Target(section, item.id, item.label, item.number_text)
         _section_targets(section, numbering, words, targets)
@@ -116,7 +117,7 @@ def _section_targets(section: Section, numbering: Numbering, words: Words,
     """The section itself (by its id) and each of its headings (by theirs): a numbered section
     reads "Section II"; a heading, or a section without a number, reads as its title."""
     number = numeral(section.number, numbering.sections) if section.number else ""
-    text = words.fill("section_label", number=number) if number else section.title
+    text = unbroken(words.fill("section_label", number=number), number) if number else section.title
     targets.setdefault(section.id, Target(section, None, text, number))
     for index, token in enumerate(section.tokens):
         if token.type == "heading_open" and token.attrs.get("id"):
@@ -124,6 +125,12 @@ def _section_targets(section: Section, numbering: Numbering, words: Words,
             title = plain_text(section.tokens[index + 1].children).strip()
             targets.setdefault(str(token.attrs["id"]), Target(section, str(token.attrs["id"]),
                                                               title, title))
+
+
+def unbroken(label: str, number: str) -> str:
+    """"Figure 3" with a no-break space: a line never ends between a label and its number."""
+    return re.sub(r"[ \t]+(?=" + re.escape(number) + ")|(?<=" + re.escape(number) + r")[ \t]+",
+                  "\u00a0", label, count=1)
 
 
 def numeral(number: int, style: str) -> str:

@@ -412,7 +412,8 @@ class BodyRenderer(RendererHTML):
             body = self.render(note.tokens, options, env)
             self._line = line
             self._footnote_depth -= 1
-            return f'<span class="footnote" id="{note.id}">{body.strip()}</span>'
+            # a word joiner: the call never starts a line, parted from the word it follows
+            return f'\u2060<span class="footnote" id="{note.id}">{body.strip()}</span>'
         ref_id = f"{note.id}-ref" + ("" if first else f"-{tokens[idx].meta['subId']}")
         marks = MARK * self._split(str(note.number)).count(MARK)  # the number is text in print
         epub_type = ' epub:type="noteref"' if self.medium.name == "epub" else ""
