@@ -140,3 +140,17 @@ def test_forced_breaks_are_css_on_the_blocks():
     assert forced_breaks_css(('[data-block="port/6"]',)) == (
         '[data-block="port/6"] { break-before: page !important; }\n')
     assert forced_breaks_css(()) == ""
+
+
+def test_a_rule_no_break_can_hold_is_a_warning_naming_the_line(tmp_path):
+    caption = " ".join([TEXT] * 40)  # a caption longer than the page under its image
+    body = (filler(206) + f"## {HEADING}\n\n"
+            f'![Ships at the quay](quay.jpg "{caption}"){{.half}}\n\n' + f"{TEXT}\n")
+    source = publication(tmp_path / "source", "brochure", body)
+    assert {finding.kind for finding in first_layout_findings(source)} == {"figure-split"}
+    report = build(source, tmp_path / "out", ("pdf",))
+    held = [warning for warning in report.warnings if "fig-quay" in warning]
+    assert len(held) == 1, report.warnings
+    assert "manuscript/01-port.md:15)" in held[0]  # the figure's line
+    assert "could not be kept whole even at the top of a page" in held[0]
+    assert "scale the image down or shorten its caption" in held[0]
