@@ -27,38 +27,65 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 @dataclass(frozen=True)
 class Finding:
     page: int          # 1-based page number
-    kind: str          # outside-live-area | heading-at-page-foot | figure-split | widow | orphan
-    #                    | figure-far-from-reference | missing-glyph | fallback-font
-    #                    | fallback-symbol | footnote-moved | picture-cropped
+    kind: str          # outside-live-area | heading-at-page-foot | figure-split | caption-split
+    #                    | widow | orphan | figure-far-from-reference | missing-glyph
+    #                    | fallback-font | fallback-symbol | footnote-moved | picture-cropped
     #                    | picture-resolution
     message: str       # one line a designer understands
+    #: For a keep rule broken (KEEP): the CSS selector of the element a forced page break
+    #: before would hold it (see pressroom.keep), or None when no break can (the block already
+    #: starts its page, or it lies outside the manuscript's blocks).
+    keep: str | None = None
 
 
 #: Findings that stop a build (exit 1): a printer would print them as empty boxes, or text of
 #: a script in a face the designer never chose. A symbol from another face (fallback-symbol)
 #: is a warning.
 ERRORS = frozenset({"missing-glyph", "fallback-font"})
+#: Findings of a keep rule: a heading or term (dt) parted from what follows it, a figure from its
+#: caption, a table's caption from its table. The build holds them by a forced page break.
+KEEP = frozenset({"heading-at-page-foot", "figure-split", "caption-split"})
+#: Elements kept with what follows them.
+KEPT_WITH_NEXT = HEADINGS | {"dt"}
 
 
 def check_pages(document, layout_fonts: set[str] | None = None,
-                sources: dict[str, str] | None = None, language: str = "en") -> list[Finding]:
+                sources: dict[str, str] | None = None, language: str = "en",
+                forced=frozenset()) -> list[Finding]:
     """Every finding on the pages of a rendered (not yet written) WeasyPrint ``document``.
-    ``sources`` (from ``block_sources``) lets findings name the manuscript file and line."""
+    ``sources`` (from ``block_sources``) lets findings name the manuscript file and line;
+    ``forced``, the page breaks the build forced (pressroom.keep), that a keep rule broken
+    there cannot be held."""
     pages = [_Page(number, box) for number, box in enumerate(page_boxes(document), 1)]
     findings: list[Finding] = []
     for page in pages:
         findings += _outside_live_area(page, sources or {})
-        if page.number < len(pages):
-            findings += _heading_at_page_foot(page)
     placed = _content_pages(pages)
-    findings += _figure_split(placed)
+    findings += keep_findings(document, sources, forced, pages, placed)
     findings += _widows_and_orphans(pages)
     findings += _figure_far_from_reference(pages, placed)
     findings += _glyphs_and_fonts(pages, layout_fonts, sources or {}, language)
-    findings += _footnote_moved(pages)
+    findings += _footnote_moved(pages, sources or {})
     for page in pages:
         findings += _pictures(page, sources or {})
     return sorted(findings, key=lambda finding: finding.page)
+
+
+def keep_findings(document, sources: dict[str, str] | None = None, forced=frozenset(),
+                  pages=None, placed=None) -> list[Finding]:
+    """Only the keep rules broken on the pages of ``document`` (KEEP): what the build's
+    re-layout (pressroom.keep) looks for after each layout; cheaper than every check.
+    ``forced``: the selectors the layout already breaks before (a rule broken there cannot be
+    held by a break)."""
+    pages = pages or [_Page(number, box) for number, box in enumerate(page_boxes(document), 1)]
+    if not pages or not pages[0].flow:
+        return []
+    placed = placed if placed is not None else _content_pages(pages)
+    tree = _Tree(pages[0].flow[0][0].element, sources or {}, frozenset(forced))
+    findings = []
+    for page in pages[:-1]:
+        findings += _heading_at_page_foot(page, tree)
+    return findings + _figure_split(placed, tree) + _caption_split(placed, tree)
 
 
 # ---------- The layout tree ----------
@@ -135,6 +162,59 @@ def _content_pages(pages) -> dict:
                 for element in _elements(box, ancestors):
                     placed[element].add(page.number)
     return placed
+
+
+class _Tree:
+    """The document's elements around a keep finding: parents, the manuscript block an element
+    lies in, and where to force a page break (``forced``: the breaks this layout has already)."""
+
+    def __init__(self, root, sources: dict[str, str], forced: frozenset[str]):
+        self.parents = {child: parent for parent in root.iter() for child in parent}
+        self.sources, self.forced = sources, forced
+
+    def block(self, element):
+        """The element carrying ``data-block`` that holds ``element`` (itself included), or None."""
+        while element is not None and not element.get("data-block"):
+            element = self.parents.get(element)
+        return element
+
+    def source(self, element) -> str:
+        """' (manuscript/file.md:line)' of the block holding ``element``, or ''."""
+        block = self.block(element)
+        found = self.sources.get(block.get("data-block")) if block is not None else None
+        return f" ({found})" if found else ""
+
+    def group_start(self, element):
+        """The first of the blocks that must go to the next page with ``element``: the headings
+        and terms right before it, and the first of a row of .half figures."""
+        siblings = list(self.parents[element]) if element in self.parents else [element]
+        index = siblings.index(element)
+        half = "half" in _classes(element)
+        while index > 0:
+            before = siblings[index - 1]
+            if before.tag in KEPT_WITH_NEXT or (half and "half" in _classes(before)):
+                index -= 1
+            else:
+                break
+        return siblings[index]
+
+    def forced_break(self, element) -> tuple[str | None, bool]:
+        """(selector, held): the CSS selector of the element before which a page break keeps
+        ``element`` with its group, and whether such a break can still help (False: the layout
+        has it already, and the rule is still broken). The selector is None outside the
+        manuscript's blocks."""
+        start = self.group_start(element)
+        block = self.block(start)
+        if block is None:
+            return None, True
+        path, each = [], start
+        while each is not block:
+            parent = self.parents[each]
+            path.append(f":nth-child({list(parent).index(each) + 1})")
+            each = parent
+        value = block.get("data-block").replace("\\", "\\\\").replace('"', '\\"')
+        selector = " > ".join([f'[data-block="{value}"]', *reversed(path)])
+        return (None, False) if selector in self.forced else (selector, True)
 
 
 # ---------- The checks ----------
@@ -260,18 +340,27 @@ def _pictures(page, sources: dict[str, str]) -> list[Finding]:
     return findings
 
 
-def _heading_at_page_foot(page) -> list[Finding]:
-    """A heading that is the last thing in the flow of a page that the document continues after."""
+def _heading_at_page_foot(page, tree: _Tree) -> list[Finding]:
+    """A heading or term (dt) that is the last thing in the flow of a page the document continues
+    after."""
     content = [(box, ancestors) for box, ancestors in page.flow
                if _is_content(box) and not _positioned(box, ancestors)] or [(page.box, ())]
-    heading = next((element for element in _elements(*content[-1]) if element.tag in HEADINGS),
-                   None)
-    return [] if heading is None else [Finding(page.number, "heading-at-page-foot",
-                    f'page {page.number}: heading "{_text(heading)}" is the last thing on the '
-                    f"page; it should start the next page")]
+    heading = next((element for element in _elements(*content[-1])
+                    if element.tag in KEPT_WITH_NEXT), None)
+    if heading is None:
+        return []
+    what = "term" if heading.tag == "dt" else "heading"
+    keep, held = tree.forced_break(heading)
+    message = (f'page {page.number}: {what} "{_text(heading)}"{tree.source(heading)} is the last '
+               f"thing on the page; it should start the next page")
+    if not held:
+        message = (f'page {page.number}: {what} "{_text(heading)}"{tree.source(heading)} could '
+                   "not be kept with what follows it, even at the top of a page: what follows "
+                   "is too tall to join it there; scale its figure down or shorten what follows")
+    return [Finding(page.number, "heading-at-page-foot", message, keep)]
 
 
-def _figure_split(placed) -> list[Finding]:
+def _figure_split(placed, tree: _Tree) -> list[Finding]:
     """A figure whose content is on more than one page (image and caption parted, or split)."""
     findings = []
     for figure, numbers in placed.items():
@@ -284,9 +373,34 @@ def _figure_split(placed) -> list[Finding]:
                    f"{_pages(parts['figcaption'])}")
         else:
             how = f"it runs over pages {_pages(numbers)}"
+        keep, held = tree.forced_break(figure)
+        advice = ("keep it on one page" if held else "it could not be kept whole even at the "
+                  "top of a page; scale the image down or shorten its caption")
         findings.append(Finding(min(numbers), "figure-split",
-                                f"page {min(numbers)}: figure {_figure_name(figure)} is split: "
-                                f"{how}; keep it on one page"))
+                                f"page {min(numbers)}: figure {_figure_name(figure)}"
+                                f"{tree.source(figure)} is split: {how}; {advice}", keep))
+    return findings
+
+
+def _caption_split(placed, tree: _Tree) -> list[Finding]:
+    """A table whose caption is on an earlier page than its first row."""
+    findings = []
+    for table, numbers in placed.items():
+        caption = next((child for child in table if child.tag == "caption"), None) \
+            if table.tag == "table" else None
+        rows = [placed[row] for row in table.iter() if row.tag == "tr" and row in placed]
+        if caption is None or caption not in placed or not rows:
+            continue
+        at, first_row = max(placed[caption]), min(min(row) for row in rows)
+        if at >= first_row:
+            continue
+        keep, held = tree.forced_break(table)
+        advice = ("keep them on one page" if held else "even at the top of a page they could "
+                  "not be kept together; shorten the table or split it in two, each captioned")
+        findings.append(Finding(at, "caption-split",
+                                f'page {at}: the caption "{_text(caption)}"{tree.source(table)} '
+                                f"is parted from its table, which starts on page {first_row}; "
+                                f"{advice}", keep))
     return findings
 
 
@@ -355,19 +469,25 @@ def _preceding_with_content(element, parents, placed):
                  if sibling in placed), None)
 
 
-def _footnote_moved(pages) -> list[Finding]:
-    """A footnote printed on another page than its call (the reader must turn the page)."""
-    calls, notes = {}, {}
+def _footnote_moved(pages, sources: dict[str, str]) -> list[Finding]:
+    """A footnote printed on another page than its call (the reader must turn the page). The
+    build cannot force a break inside a paragraph, so these stay warnings, naming the call's
+    manuscript line."""
+    calls, notes, lines = {}, {}, {}
     for page in pages:
-        for box, _ in page.flow:
+        for box, ancestors in page.flow:
             if (box.element_tag or "").endswith("::footnote-call"):
                 calls.setdefault(box.element, page.number)
+                lines.setdefault(box.element, _source_of(box, ancestors, sources))
         for box, ancestors in page.notes:
             if ancestors and is_footnote_area(ancestors[-1]):
                 notes.setdefault(box.element, page.number)
     return [Finding(notes[element], "footnote-moved",
-                    f'page {notes[element]}: footnote "{_text(element)}" is printed a page after '
-                    f"its call on page {page}")
+                    f'page {notes[element]}: footnote "{_text(element)}"'
+                    + (f" ({lines[element]})" if lines.get(element) else "")
+                    + f" is printed a page after its call on page {page}"
+                    + ("; shorten the note, or move its call earlier in the paragraph"
+                       if lines.get(element) else ""))
             for element, page in calls.items() if element in notes and notes[element] != page]
 
 

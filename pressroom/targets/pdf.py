@@ -46,13 +46,13 @@ def build(job: Job) -> Built:
     from ..pagination import STARTS, page_starts, save
 
     path = job.path(".pdf")
-    document, warnings = render(job.publication, job.layout, progress=job.progress,
-                                images=source_images(job.publication, job.out / ".cache"))
+    document, warnings = render_kept(job.publication, job.layout, progress=job.progress,
+                                     images=source_images(job.publication, job.out / ".cache"))
     pages = len(document.pages)
     writer = Background(write_pdf, document, path) if job.processes > 1 else None
     try:
         job.progress.step("checking pages", 0, pages)
-        found, errors = check(document, job.publication, job.layout)
+        found, errors = check(document, job.publication, job.layout, document.kept.breaks)
         warnings += found
         save(page_starts(document), job.out / STARTS)
         job.progress.step("writing the PDF", 0, pages)
@@ -89,11 +89,29 @@ def print_html(publication: Publication, layout: Layout, medium: Medium = PRINT_
 LINE_SEPARATORS = dict.fromkeys((0x85, 0x2028, 0x2029), " ")
 
 
+def render_kept(publication: Publication, layout: Layout, **arguments):
+    """:func:`render` with the keep rules held (pressroom.keep): laid out again, with page breaks
+    forced where a heading, a figure or a table's caption was parted from what it keeps with.
+    The screen PDF and the press render both come from here, so they break alike. The document's
+    ``kept`` tells the breaks and how many layouts they took."""
+    from ..keep import forced_breaks_css, lay_out_kept
+    from ..pagecheck import block_sources
+
+    stylesheets = tuple(arguments.pop("stylesheets", ()))
+    document, warnings, kept = lay_out_kept(
+        lambda breaks: render(publication, layout, stylesheets=stylesheets + (
+            (forced_breaks_css(breaks),) if breaks else ()), **arguments),
+        block_sources(publication))
+    document.kept = kept
+    return document, warnings
+
+
 def render(publication: Publication, layout: Layout, medium: Medium = PRINT_MEDIUM,
            bleed_mm: float = 0, stylesheets: tuple[Path | str, ...] = (),
            images: dict[str, Path] | None = None, progress: Progress | None = None,
            template: str = "print.html", stylesheet: str = "print.css", **context):
     """Lay the publication out with WeasyPrint: (the rendered Document, WeasyPrint's warnings).
+    (The screen PDF and the press files lay out through :func:`render_kept`.)
 
     Press files add ``stylesheets`` (files, or CSS text) after the layout's print.css, and
     ``images``: their image variants, which their medium names ``source-image:`` + the key.
@@ -130,14 +148,16 @@ def source_images(publication: Publication, cache: Path | None = None) -> dict[s
     return {image.sha256: drawings.get(image.path, image.path) for image in publication.images}
 
 
-def check(document, publication: Publication, layout: Layout) -> tuple[list[str], list[str]]:
+def check(document, publication: Publication, layout: Layout,
+          forced: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
     """The page checks' findings on a rendered document, as (warnings, errors): text outside
     the live area, stranded headings, split figures, widows...; characters printed as empty
-    boxes or in a face the layout does not name are errors."""
+    boxes or in a face the layout does not name are errors. ``forced``: the page breaks the
+    render forced to hold the keep rules (a rule still broken there cannot be held)."""
     from ..pagecheck import ERRORS, block_sources, check_pages
 
     found = check_pages(document, layout_families(layout), block_sources(publication),
-                        publication.settings.language)
+                        publication.settings.language, frozenset(forced))
     return ([finding.message for finding in found if finding.kind not in ERRORS],
             [finding.message for finding in found if finding.kind in ERRORS])
 

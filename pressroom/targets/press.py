@@ -37,7 +37,7 @@ from ..printers import creep_mm, saddle_stitch_limit
 from ..progress import Progress
 from ..vector import svg_file
 from . import Built, Job
-from .pdf import PRINT_MEDIUM, render
+from .pdf import PRINT_MEDIUM, render_kept
 
 #: Where a layout keeps the CMYK profile of the printing condition (pdfx.OUTPUT_CONDITION).
 PROFILE_FILE = "profiles/FOGRA39L-coated.icc"
@@ -81,11 +81,14 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
     stylesheets: list[Path | str] = [output_intent_css(profile)]
     if any((folder / PRESS_STYLESHEET).is_file() for folder in layout.folders):
         stylesheets.append(layout.path(PRESS_STYLESHEET))
-    # The screen PDF's HTML, each source image's URL leading to its CMYK variant
-    document, warnings = render(publication, layout, PRINT_MEDIUM, press.bleed_mm,
-                                tuple(stylesheets), progress=progress,
-                                images={image.sha256: variants[image.path]
-                                        for image in publication.images})
+    # The screen PDF's HTML, each source image's URL leading to its CMYK variant, with the
+    # same page breaks forced for the keep rules as the screen PDF's (the same rounds on the
+    # same pages: pressroom.keep)
+    document, warnings = render_kept(publication, layout, medium=PRINT_MEDIUM,
+                                     bleed_mm=press.bleed_mm, stylesheets=tuple(stylesheets),
+                                     progress=progress,
+                                     images={image.sha256: variants[image.path]
+                                             for image in publication.images})
     read_by_place = document.read_by_place
     result = PressResult(warnings=warnings)
 
