@@ -92,13 +92,13 @@ def test_the_epub_and_web_edition_link_references_to_their_figures(forms):
         survey = package.read("EPUB/sec-survey.xhtml").decode()
         assert "image/svg+xml" in package.read("EPUB/content.opf").decode()
     number = "2" if layout == "brochure" else "2.1"
-    assert f'<a class="xref" href="sec-method.xhtml#fig-sketch">Figure {number}</a>' in method
+    assert f'<a class="xref" href="sec-method.xhtml#fig-sketch">Figure\u00a0{number}</a>' in method
     assert 'href="sec-survey.xhtml#fig-plan"' in method
     assert '<table id="tbl-berths"' in survey and "<caption>" in survey
     assert "<dl>" in survey and "<dt>Berth</dt>" in survey
     if layout_has_web(report):
         page = (output_folder(report) / "web" / "sec-method.html").read_text(encoding="utf-8")
-        assert f'<a class="xref" href="sec-method.html#fig-sketch">Figure {number}</a>' in page
+        assert f'<a class="xref" href="sec-method.html#fig-sketch">Figure\u00a0{number}</a>' in page
         assert 'href="sec-survey.html#fig-plan"' in page
 
 
