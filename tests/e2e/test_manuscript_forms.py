@@ -124,3 +124,20 @@ def test_the_sketch_prints_at_its_given_width_and_the_drawing_stays_vector(forms
     assert [size for size, _ in placed] == [(300, 200)], placed  # the plan is not an image
     (_, (left, _, right, _)), = placed
     assert (right - left) / 72 * 25.4 == pytest.approx(38, abs=0.5)
+
+
+def test_a_long_table_runs_on_with_its_caption_first_and_its_header_on_every_page(forms):
+    layout, report = forms
+    document = pypdfium2.PdfDocument(output(report, ".pdf"))
+    try:
+        texts = [" ".join(document[i].get_textpage().get_text_range().split())
+                 for i in range(len(document))]
+    finally:
+        document.close()
+    number = "2" if layout == "brochure" else "3.1"
+    pages = [i for i, text in enumerate(texts) if re.search(r"\b\d\d:\d\d \d\.\d\d\b", text)]
+    assert len(pages) >= 2, "the 72-row table should run over pages"
+    assert f"Table {number}: Tide readings at the North berth Time Height (m) 06:00" in texts[pages[0]]
+    for page in pages:
+        assert "Time Height (m)" in texts[page], page + 1
+    assert "07:45" in " ".join(texts[page] for page in pages) and "23:45" in texts[pages[-1]]
