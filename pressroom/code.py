@@ -149,9 +149,9 @@ class UnknownLanguage(LookupError):
     def advice(self) -> str:
         """What to tell the author, after ``unknown code language 'x'``."""
         close = " or ".join(f"'{name}'" for name in self.suggestions)
-        hint = f"did you mean {close}? " if close else ""
-        return (f"unknown code language '{self.name}'; {hint}the block is set as plain code "
-                "(the names Pygments knows: https://pygments.org/languages/)")
+        hint = f" (did you mean {close}?)" if close else ""
+        return (f"unknown code language '{self.name}'{hint}; the block is set as plain code: "
+                "name a language Pygments knows (https://pygments.org/languages/), or none")
 
 
 def highlight(code: str, language: str) -> list[tuple[str, str]]:
@@ -192,14 +192,20 @@ def _css_class(token_type) -> str:
 
 
 @lru_cache(maxsize=1)
-def _language_names() -> tuple[str, ...]:
+def _language_names() -> dict[str, str]:
+    """Every name Pygments knows a language by -> the language (its lexer's name)."""
     from pygments.lexers import get_all_lexers
 
-    return tuple(sorted({alias for _, aliases, _, _ in get_all_lexers() for alias in aliases}))
+    return {alias: name for name, aliases, _, _ in get_all_lexers() for alias in aliases}
 
 
 def _close_names(name: str) -> list[str]:
-    return difflib.get_close_matches(name.lower(), _language_names(), n=3, cutoff=0.7)
+    """Up to three known names close to ``name``, one per language (the closest)."""
+    names = _language_names()
+    close: dict[str, str] = {}
+    for alias in difflib.get_close_matches(name.lower(), list(names), n=10, cutoff=0.7):
+        close.setdefault(names[alias], alias)
+    return list(close.values())[:3]
 
 
 def language_of(info: str) -> str:
