@@ -15,12 +15,13 @@ from html import escape
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
+from .code import UnknownLanguage, breakable, highlight, is_url_text, language_of, with_bare_urls
 from .diagnostics import Problem
 from .model import Figure, Image, Section
 from .manuscript import plain_text
@@ -98,12 +99,14 @@ class BodyRenderer(RendererHTML):
         self._count = 0                            # letters and digits of the block so far
         self._line: int | None = None              # the manuscript line being rendered
         self._unlinked: list[bool] = []            # open links: was the <a> left out?
+        self._url_links: list[bool] = []           # open links: is the text an address?
         self._problems: dict[tuple, Problem] = {}  # what was removed from the source, once each
 
     @property
     def problems(self) -> list[Problem]:
         """What the renderer removed from the manuscript (raw HTML, unsafe attributes, links
-        no reader can follow), with file and line: build warnings."""
+        no reader can follow) and code languages it does not know, with file and line: build
+        warnings."""
         return list(self._problems.values())
 
     def _warn(self, message: str, line: int | None = None) -> None:
@@ -280,23 +283,54 @@ class BodyRenderer(RendererHTML):
         return safe
 
     def text(self, tokens, idx, options, env) -> str:
-        return escapeHtml(self._split(tokens[idx].content))
+        text = self._split(tokens[idx].content)
+        if self._url_links and self._url_links[-1]:  # the text of a link that is its address
+            return breakable(text, self._wbr, MARK)
+        return with_bare_urls(text, self._bare_url)
+
+    # --- code and addresses: never hyphenated, broken where Chicago breaks URLs (code.py) ---
 
     def code_inline(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
         return (f"<code{self.renderAttrs(token)}>"
-                f"{escapeHtml(self._split(token.content))}</code>")
+                f"{breakable(self._split(token.content), self._wbr, MARK)}</code>")
+
+    def _bare_url(self, url: str) -> str:
+        """A web address written in running text, not as a link."""
+        return f'<span class="url">{breakable(url, self._wbr, MARK)}</span>'
+
+    @property
+    def _wbr(self) -> str:
+        return f"<wbr{self._void_end}>"
 
     def fence(self, tokens, idx, options, env) -> str:
-        return super().fence(self._split_content(tokens, idx), idx, options, env)
+        """A fenced code block; with a language (```` ```python ````), its tokens as spans with
+        Pygments' short classes, coloured by the layout's CSS; an unknown language is a warning
+        and the block is set plain."""
+        token = tokens[idx]
+        language = language_of(unescapeAll(token.info)) if token.info else ""
+        if language:
+            token = token.copy(attrs=dict(token.attrs))
+            token.attrJoin("class", options.langPrefix + language)
+        return (f"<pre><code{self.renderAttrs(token)}>{self._code(token.content, language)}"
+                "</code></pre>\n")
 
     def code_block(self, tokens, idx, options, env) -> str:
-        return super().code_block(self._split_content(tokens, idx), idx, options, env)
+        """An indented code block: plain code."""
+        token = tokens[idx]
+        return f"<pre{self.renderAttrs(token)}><code>{self._code(token.content, '')}</code></pre>\n"
 
-    def _split_content(self, tokens, idx):
-        tokens = list(tokens)
-        tokens[idx] = tokens[idx].copy(content=self._split(tokens[idx].content))
-        return tokens
+    def _code(self, content: str, language: str) -> str:
+        content = content.replace(MARK, "")
+        pieces = [("", content)]
+        if language:
+            try:
+                pieces = highlight(content, language)
+            except UnknownLanguage as unknown:
+                self._warn(unknown.advice())
+        # piece by piece through _split: the page-break markers fall where they fall in print
+        return "".join(f'<span class="{css}">{escapeHtml(self._split(text))}</span>' if css
+                       else escapeHtml(self._split(text)) for css, text in pieces)
 
     # --- figures and images ---
 
@@ -477,8 +511,15 @@ class BodyRenderer(RendererHTML):
                        "(https://), mail (mailto:) or phone (tel:) addresses, or to a section "
                        "(02-section.md#id)")
             self._unlinked.append(True)
+            self._url_links.append(False)
             return ""
         self._unlinked.append(False)
+        is_url = token.markup == "autolink" or is_url_text(_link_text(tokens, idx), href)
+        self._url_links.append(is_url)
+        if is_url:  # never hyphenated (the layouts' a.url)
+            tokens = list(tokens)
+            tokens[idx] = token = token.copy(attrs=dict(token.attrs))
+            token.attrJoin("class", "url")
         if not parts.scheme and not parts.netloc:
             target = self.by_file.get(parts.path.rsplit("/", 1)[-1]) if parts.path else self.section
             if target is not None:
@@ -489,6 +530,8 @@ class BodyRenderer(RendererHTML):
         return super().renderToken(tokens, idx, options, env)
 
     def link_close(self, tokens: list[Token], idx: int, options, env) -> str:
+        if self._url_links:
+            self._url_links.pop()
         if self._unlinked and self._unlinked.pop():
             return ""
         return super().renderToken(tokens, idx, options, env)
@@ -496,7 +539,8 @@ class BodyRenderer(RendererHTML):
 
 def source_warnings(sections: list[Section]) -> list[str]:
     """What rendering removes from the manuscript (raw HTML outside the allowed set, unsafe
-    ``{...}`` attributes, links no reader can follow), one warning each with file and line.
+    ``{...}`` attributes, links no reader can follow) and code blocks in a language Pygments
+    does not know, one warning each with file and line.
     The same for every medium, so a build reports them once."""
     medium = Medium(name="print", image_url=lambda image: image.name,
                     section_url=lambda section: f"#{section.id}",
@@ -519,6 +563,19 @@ def _inside_removed_html(tokens) -> set[int]:
              if token.nesting == 1 else Close("</i>") if token.nesting == -1 else Piece("")
              for token in tokens]
     return set(sanitise(probe, inline=True, report=False).dropped)
+
+
+def _link_text(tokens, idx: int) -> str:
+    """The text of the link opened at ``idx`` when it is text only (no emphasis, code or
+    image in it), else ""."""
+    text = []
+    for token in tokens[idx + 1:]:
+        if token.type == "link_close":
+            return "".join(text)
+        if token.type != "text":
+            return ""
+        text.append(token.content)
+    return ""
 
 
 def _html(part) -> str:

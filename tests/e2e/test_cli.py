@@ -47,7 +47,12 @@ def test_a_build_writes_every_output(source, tmp_path):
 
 def test_check_reruns_the_preflight_and_exits_1_on_a_refused_file(source, tmp_path):
     out = tmp_path / "out"
+    # without the code section, the press file has 10 pages: not a multiple of 4
+    (source / "manuscript" / "02b-code.md").unlink()
     assert publish("build", "--source", str(source), "--out", str(out), "--target", "press").returncode == 0
+    import pikepdf
+    with pikepdf.open(next((out / "press").glob("*-press.pdf"))) as press:
+        assert len(press.pages) % 4, "the test needs a page count saddle stitching refuses"
     result = publish("check", "--source", str(source), "--out", str(out))
     assert result.returncode == 0 and result.stdout.startswith("PASS"), result.stdout
     settings = source / "manuscript" / "publication.yaml"

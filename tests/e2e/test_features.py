@@ -127,9 +127,55 @@ def test_back_cover_has_colophon_credits_and_a_vector_isbn_barcode(features):
 
 
 def test_the_features_publication_builds_without_warnings(features):
+    """But the one it asks for: a code block in a language Pygments does not know."""
     padding = [w for w in features.warnings if "blank page" in w and "binding" in w]
     assert len(padding) <= 1  # the press file's padding for the binding is a note, not a fault
-    assert [w for w in features.warnings if w not in padding] == []
+    others = [w for w in features.warnings if w not in padding]
+    assert len(others) == 1 and re.fullmatch(
+        r"\S*manuscript/02b-code\.md:25: unknown code language 'pyhton' \(did you mean 'python'"
+        r".*; the block is set as plain code: .*", others[0]), others
+
+
+#: Code and web addresses in 02b-code.md: set whole, or broken without a hyphen.
+CODE_AND_ADDRESSES = (
+    "pressroom.manuscript.read_section_with_front_matter", "Expires", "net/url_request",
+    "Linearizability",
+    "https://example.org/harbour-master/tide_tables/2024/monthly-averages?station=breakwater"
+    "&format=pdf#march",
+    "https://example.org/archive/photographs/1962_harbour_wall",
+    "https://www.example.org/fisheries/landings-by-month/index.html",
+    'return round(boats * 0.28, 1)  # a comment long enough to need a second line in the column')
+
+
+def test_code_addresses_and_table_cells_are_never_hyphenated(features):
+    """Their text, read back from the PDF with the line ends taken out, is exactly the
+    manuscript's: no hyphen (U+2010, soft or hard) was added where a line broke."""
+    texts = page_texts(output(features, ".pdf"))
+    start = next(number for number, text in enumerate(texts) if "A section is read by" in text)
+    code = "\n".join(texts[start:start + 2])  # the section's two pages
+    unbroken = re.sub(r"\s+", "", code)  # (a code block's line keeps no space where it wraps)
+    for item in CODE_AND_ADDRESSES:
+        assert re.sub(r"\s+", "", item) in unbroken, item
+    assert all(mark not in code for mark in ("\u2010", "\u00ad", "\x02"))  # nothing hyphenated
+    lines = code.splitlines()
+    assert "Linearizability names a property, not a" in lines  # long, but not broken
+    assert "/harbour-master/tide_tables/2024/monthly" in lines  # broken before a slash
+    assert "-averages?station=breakwater&format=pdf" in lines   # and before a hyphen
+    # the one-word table cells stay whole, in a column as wide as the word
+    assert re.findall(r"\b(?:Editori|Producti)\S*", code) == [
+        "Editorial", "Editorial", "Production"]
+
+
+def test_a_python_block_is_highlighted_in_the_epub_and_on_the_web(features):
+    xhtml = epub_documents(output(features, ".epub"))["EPUB/code.xhtml"]
+    web = (output(features, ".pdf").parent / "web" / "code.html").read_text(encoding="utf-8")
+    for page in (xhtml, web):
+        assert ('<pre><code class="language-python"><span class="k">def</span> '
+                '<span class="nf">landings</span>') in page
+        assert '<span class="c1"># 0.28 t per boat on average;' in page
+        assert '<pre><code class="language-pyhton">print(' in page  # unknown: plain
+        assert "style=" not in page.split("<body", 1)[1]
+    assert re.search(r"<wbr ?/>", xhtml) and "<wbr>" in web and not re.search(r"<wbr ?/>", web)
 
 
 def test_vector_figures_stay_vector_in_the_pdf_and_are_svg_in_the_epub_and_web(features):
