@@ -40,8 +40,10 @@ def pub(tmp_path) -> Path:
     return source
 
 
-def photo(path: Path, size=(1200, 800), mode="RGB", fmt=None, **save) -> Path:
-    """A photo-like test image (a gradient, so resampling and conversions show)."""
+def photo(path: Path, size=(2000, 1333), mode="RGB", fmt=None, **save) -> Path:
+    """A photo-like test image (a gradient, so resampling and conversions show), with pixels
+    enough to print across the column above 200 ppi (else the page checks warn that printers
+    would refuse it)."""
     gradient = Image.linear_gradient("L").resize(size)
     image = Image.merge("RGB", (gradient, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
                                 Image.new("L", size, 90)))
@@ -361,7 +363,7 @@ def test_exif_rotated_photo_is_upright(pub):
     """A camera's portrait photo: landscape pixels and EXIF orientation 6 (rotate 90)."""
     exif = Image.Exif()
     exif[0x0112] = 6
-    photo(pub / "images" / "boats.jpg", size=(1200, 800), exif=exif.tobytes())
+    photo(pub / "images" / "boats.jpg", size=(3000, 2000), exif=exif.tobytes())
     code, err = run(pub)
     assert (code, err) == (0, "")
     image = epub_image(pub, "boats")
@@ -457,9 +459,9 @@ def test_strict_build_with_warnings_keeps_the_previous_outputs(pub):
     out = pub / "output"
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert {path.suffix for path in before} >= {".pdf", ".png", ".json"}
-    section(pub, SECTION + "\n```\nchecksum = '" + "0123456789abcdef" * 8 + "'\n```\n")
+    section(pub, SECTION + "\n```pyhton\nchecksum = 1\n```\n")  # a language nobody knows
     code, err = run(pub, "--strict", target="proof")
-    assert code == 2, err
+    assert code == 2 and "unknown code language 'pyhton'" in err, err
     after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert after == before  # nothing replaced, nothing added, no scratch folder left
 
