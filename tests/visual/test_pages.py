@@ -35,7 +35,7 @@ PAGES = {  # golden name -> (build fixture, page number)
     "brochure-pull-quote": ("sample", 5),
     "brochure-back-cover": ("sample", -1),
     "brochure-a5-footnotes": ("features", 3),
-    "brochure-a5-full-bleed": ("features", 6),
+    "brochure-a5-full-bleed": ("features", 7),
     "book-title-page": ("sample_book", 3),
     "book-contents": ("sample_book", 5),
     "book-chapter-opener": ("sample_book", 9),
