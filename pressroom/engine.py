@@ -88,7 +88,9 @@ except ImportError:
 check_versions({"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__})
 
 from weasyprint import CSS, HTML  # noqa: E402 - WeasyPrint's inner modules, once it is checked
+from weasyprint.css.counters import CounterStyle  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402
+from weasyprint.formatting_structure.build import update_counters  # noqa: E402
 from weasyprint.text.ffi import ffi, pango  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
@@ -121,21 +123,51 @@ def render_document(html: str, base_url: str, fetcher, stylesheets: list[Path | 
     justify_between_characters()
     indent_right_to_left()
     fonts = FontConfiguration()  # without it, the layout's @font-face rules are ignored
+    counter_styles = CounterStyle()  # kept: page_folios writes numbers in the layout's styles
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.render(stylesheets=[
-        CSS(string=css, url_fetcher=fetcher, font_config=fonts) if isinstance(css, str)
-        else CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts)
-        for css in stylesheets], font_config=fonts)
+    rendered = document.render(stylesheets=[
+        CSS(string=css, url_fetcher=fetcher, font_config=fonts, counter_style=counter_styles)
+        if isinstance(css, str)
+        else CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts,
+                 counter_style=counter_styles)
+        for css in stylesheets], font_config=fonts, counter_style=counter_styles)
+    rendered.counter_styles = counter_styles
+    return rendered
 
 
-def write_pdf(document, target: Path, variant: str, identifier: bool | None = None) -> None:
+def write_pdf(document, target: Path, variant: str, identifier: bool | None = None,
+              page_labels: list[tuple[int, dict]] | None = None) -> None:
     """Write a rendered document to ``target`` as the PDF ``variant`` ("pdf/ua-1", "pdf/x-4",
     ...); ``identifier=False`` leaves out the file identifier (pydyf would hold the whole file
     in memory to hash it), None lets WeasyPrint write it. A right-to-left document (its root's
     direction) gets ``/ViewerPreferences << /Direction /R2L >>``, so viewers show its spreads
-    and scroll its pages right to left."""
+    and scroll its pages right to left. ``page_labels``: the catalog's ``/PageLabels`` number
+    tree, as ``(first page index, {"S": "r", "St": 1, "P": "..."})`` ranges
+    (:func:`pressroom.folios.number_tree`)."""
+    finishers = ([_right_to_left] if direction_of(document) == "rtl" else []) + (
+        [lambda document, pdf: _page_labels(pdf, page_labels)] if page_labels else [])
+
+    def finish(document, pdf):
+        for finisher in finishers:
+            finisher(document, pdf)
+
     document.write_pdf(target, pdf_variant=variant, pdf_identifier=identifier,
-                       finisher=_right_to_left if direction_of(document) == "rtl" else None)
+                       finisher=finish if finishers else None)
+
+
+def _page_labels(pdf, ranges: list[tuple[int, dict]]) -> None:
+    """A WeasyPrint finisher's part: the catalog's ``/PageLabels`` number tree (one node)."""
+    nums = pydyf.Array()
+    for index, label in ranges:
+        entry = pydyf.Dictionary({"Type": "/PageLabel"})
+        if "S" in label:
+            entry["S"] = f"/{label['S']}"
+        if "St" in label:
+            entry["St"] = label["St"]
+        if "P" in label:
+            entry["P"] = pydyf.String(label["P"])
+        nums.extend((index, entry))
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
 
 
 def direction_of(document) -> str:
@@ -351,6 +383,43 @@ def page_boxes(document) -> list:
     """The root box of each page of a rendered document: its children are the flow (first),
     the footnote and note areas and the margin boxes."""
     return [page._page_box for page in document.pages]
+
+
+def page_folios(document) -> list[tuple[int, str | None, str | None]]:
+    """For each page of a rendered document: ``(the value of its page counter, the counter
+    style of the margin box that prints it, that box's text)``; style and text are None on a
+    page that prints no folio (a cover, a blank page, an opener). The counter is replayed with
+    WeasyPrint's own ``update_counters`` over the pages' computed @page styles, as the layout
+    did (counter-reset, counter-set, counter-increment: page)."""
+    state = ([0], {"pages": [0]}, [{"pages"}], [])
+    folios = []
+    for page_box in page_boxes(document):
+        update_counters(state, page_box.style)
+        value = state[1].get("page", [0])[-1]
+        style = text = None
+        for box in page_box.children:
+            if not is_margin(box) or not box.is_generated:
+                continue
+            for kind, argument in box.style["content"] or ():
+                if kind == "counter()" and argument[0] == "page" and argument[-1] != "none":
+                    style = argument[-1]
+                    text = "".join(child.text for child in _text_boxes(box))
+        folios.append((value, style, text))
+    return folios
+
+
+def format_counter(document, value: int, style: str) -> str:
+    """``value`` written in the counter ``style`` (``decimal``, ``lower-roman``, a layout's own
+    @counter-style) as the rendered document's CSS writes it."""
+    styles = getattr(document, "counter_styles", None) or CounterStyle()
+    return styles.render_value(value, style)
+
+
+def _text_boxes(box):
+    if is_text(box):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
 
 
 def is_text(box) -> bool:

@@ -6,12 +6,16 @@ in print) and how many letters and digits of that block came on earlier pages. T
 page-break markers from these, so "page 7" finds the same words in the e-book as in the brochure.
 Offsets count only ``str.isalnum()`` characters: spaces, hyphenation and soft hyphens differ
 between the two renderings, letters and digits do not.
+
+Each start carries the page's folio (:mod:`pressroom.folios`): the number the page prints, or
+would print (``vii``, ``1``), which names its marker and its entry in the EPUB's page list.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,9 +27,19 @@ GENERATED = ("::before", "::after", "::marker")
 
 @dataclass(frozen=True)
 class PageStart:
-    page: int      # physical page number, 1-based, as the folios print it
+    page: int      # the sheet's place in the PDF, 1-based
     block: str     # "<section-id>/<n>": the n-th top-level block of that section's body
     offset: int    # letters and digits of the block printed on earlier pages
+    label: str | None = None   # the folio the page prints or would print (default: ``page``)
+    id: str | None = None      # its marker's id in the EPUB (default: ``page-<label>``)
+
+    @property
+    def folio(self) -> str:
+        return self.label if self.label is not None else str(self.page)
+
+    @property
+    def anchor(self) -> str:
+        return self.id if self.id is not None else f"page-{self.folio}"
 
 
 def alnum_count(text: str) -> int:
@@ -33,20 +47,35 @@ def alnum_count(text: str) -> int:
 
 
 def page_starts(document) -> list[PageStart]:
-    """One ``PageStart`` per page with body text, for a rendered WeasyPrint ``document``."""
+    """One ``PageStart`` per page with body text, for a rendered WeasyPrint ``document``,
+    labelled with the page's folio."""
     from .engine import page_boxes  # loaded by the render: EPUB builds import this module
+    from .folios import folios
 
+    labels = [folio.label for folio in folios(document)]
+    ids = anchors(labels)
     seen: dict[str, int] = defaultdict(int)
     starts = []
     for number, page_box in enumerate(page_boxes(document), 1):
         first = None
         for text, block in _flow_text(page_box):
             if first is None:
-                first = PageStart(number, block, seen[block])
+                first = PageStart(number, block, seen[block], labels[number - 1],
+                                  ids[number - 1])
             seen[block] += alnum_count(text)
         if first is not None:
             starts.append(first)
     return starts
+
+
+def anchors(labels: list[str]) -> list[str]:
+    """An id for each page's marker: ``page-`` and its folio; a folio that is no plain word
+    (``[A-Za-z0-9_]``), or one printed on more than one page (the folios restarted), gets the
+    sheet's place in the PDF as well (``page-1-s12``), so ids stay unique and valid."""
+    repeated = {label for label, times in Counter(labels).items() if times > 1}
+    return [f"page-{label}" if re.fullmatch(r"[A-Za-z0-9_]+", label) and label not in repeated
+            else f"page-{re.sub(r'[^A-Za-z0-9_]+', '', label) or 'x'}-s{number}"
+            for number, label in enumerate(labels, 1)]
 
 
 def _flow_text(page_box):

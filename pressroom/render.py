@@ -58,9 +58,11 @@ def block_ordinals(tokens: Sequence[Token]) -> dict[int, int]:
     return ordinals
 
 
-def pagebreak(page: int) -> str:
-    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{page}" '
-            f'aria-label="{page}"></span>')
+def pagebreak(start: PageStart) -> str:
+    """The EPUB's marker where a print page starts: named by the folio that page prints (or
+    would print), ``page-vii``, ``page-1``."""
+    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="{escape(start.anchor)}" '
+            f'aria-label="{escape(start.folio)}"></span>')
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,12 @@ class BodyRenderer(RendererHTML):
         self.section: Section | None = None
         self._footnote_depth = 0
         self._quotes: list[bool] = []  # open blockquotes: is each a pull quote?
-        # EPUB page-break markers: block -> [(offset, page)], in order
-        self._starts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # EPUB page-break markers: block -> [(offset, page start)], in order
+        self._starts: dict[str, list[tuple[int, PageStart]]] = defaultdict(list)
         for start in sorted(page_starts, key=lambda start: start.page):
-            self._starts[start.block].append((start.offset, start.page))
-        self._pending: list[tuple[int, int]] = []  # the current block's markers still to place
-        self._placed: list[int] = []               # the pages of the MARKs written, in order
+            self._starts[start.block].append((start.offset, start))
+        self._pending: list[tuple[int, PageStart]] = []  # the block's markers still to place
+        self._placed: list[PageStart] = []         # the pages of the MARKs written, in order
         self._count = 0                            # letters and digits of the block so far
         self._line: int | None = None              # the manuscript line being rendered
         self._unlinked: list[bool] = []            # open links: was the <a> left out?

@@ -41,26 +41,42 @@ COVER_WIDTH = 1600
 
 
 def key(job: Job) -> str:
-    """The EPUB's content key: its medium's, and the screen PDF's with its page starts when
-    the screen PDF of these inputs is current (built now, or before): the cover and the page
-    list come from it."""
+    """The EPUB's content key: its medium's and the screen PDF's (its page list is the print
+    pages'; with the screen PDF current, its cover is the PDF's first page)."""
     from ..cache import Key
 
-    key = Key(job.keys["epub"])
+    key = Key(job.keys["epub"]).add(job.keys["pdf"])
     if job.state.current("pdf", key=job.keys["pdf"]):
-        key.add(job.keys["pdf"]).add_file(job.out / STARTS)
+        key.add("print cover")
     return key.hexdigest()
 
 
 def build(job: Job) -> Built:
-    """The EPUB, with the screen PDF's cover and page list when the screen PDF is current."""
+    """The EPUB, with the print pages' page list: the screen PDF's page starts when it is
+    current, else the print document laid out here (not written) for them, so an EPUB-only
+    build makes the same book; the screen PDF's cover when it is current."""
     print_edition = job.state.current("pdf", key=job.keys["pdf"])
     path = job.path(".epub")
     warnings = write_epub(job.publication, job.layout, path,
                           print_pdf=job.path(".pdf") if print_edition else None,
-                          page_starts=load(job.out / STARTS) if print_edition else None,
+                          page_starts=print_page_starts(job, print_edition),
                           cache=job.out / ".cache" / "ereader", progress=job.progress)
     return Built([path], warnings)
+
+
+def print_page_starts(job: Job, pdf_current: bool) -> list[PageStart]:
+    """Where the print pages start: the screen PDF's saved starts when that PDF is current,
+    else the print document's, laid out as the screen PDF is (its keep rules held) but not
+    written; its warnings are the screen PDF's to report."""
+    if pdf_current and (job.out / STARTS).is_file():
+        return load(job.out / STARTS)
+    from ..pagination import page_starts
+    from .pdf import render_kept, source_images
+
+    job.progress.step("laying out the print pages", 0)
+    document, _ = render_kept(job.publication, job.layout, progress=job.progress,
+                              images=source_images(job.publication, job.out / ".cache"))
+    return page_starts(document)
 
 
 def image_href(image: Image) -> str:
@@ -183,10 +199,10 @@ def page_break_source(publication: Publication) -> str:
     return settings.isbn or f"{settings.title}, print edition (PDF)"
 
 
-def page_list(publication: Publication, page_starts: list[PageStart]) -> list[tuple[int, str]]:
-    """``(page, href of its marker)`` for the nav's page list, in page order."""
+def page_list(publication: Publication, page_starts: list[PageStart]) -> list[tuple[str, str]]:
+    """``(folio, href of its marker)`` for the nav's page list, in page order."""
     sections = {section.id: section for section in publication.sections}
-    return [(start.page, f"{section_href(sections[start.block.split('/')[0]])}#page-{start.page}")
+    return [(start.folio, f"{section_href(sections[start.block.split('/')[0]])}#{start.anchor}")
             for start in sorted(page_starts, key=lambda start: start.page)]
 
 
@@ -283,7 +299,7 @@ def _document(book, uid, file_name, title, language, direction, stylesheet,
 
 
 def _repack(path: Path, when: dt.datetime, language: str,
-            pages: list[tuple[int, str]] = (), pages_title: str = "Pages",
+            pages: list[tuple[str, str]] = (), pages_title: str = "Pages",
             direction: str | None = None) -> None:
     """Rewrite the zip with fixed entry times, mimetype first and stored, the package's
     ``language`` on its root element (EbookLib writes only dc:language) and the page list
@@ -312,7 +328,7 @@ def _repack(path: Path, when: dt.datetime, language: str,
 STORED_AS_IS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2")
 
 
-def _nav(nav: bytes, pages: list[tuple[int, str]], title: str = "Pages",
+def _nav(nav: bytes, pages: list[tuple[str, str]], title: str = "Pages",
          direction: str | None = None) -> bytes:
     """The nav document with its landmarks hidden (they are for reading systems; the contents
     page shows only the contents), ``dir`` on its root as on every document (EbookLib puts it on
@@ -324,7 +340,8 @@ def _nav(nav: bytes, pages: list[tuple[int, str]], title: str = "Pages",
         nav = nav[:root.start()] + b'<html dir="' + direction.encode() + b'"' + nav[root.start() + 5:]
     if not pages:
         return nav
-    items = "".join(f'<li><a href="{escape(href)}">{page}</a></li>' for page, href in pages)
+    items = "".join(f'<li><a href="{escape(href)}">{escape(folio)}</a></li>'
+                    for folio, href in pages)
     page_nav = (f'<nav epub:type="page-list" hidden=""><h2>{escape(title)}</h2>'
                 f'<ol>{items}</ol></nav>\n')
     head, body_end, tail = nav.decode("utf-8").rpartition("</body>")

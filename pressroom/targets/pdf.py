@@ -186,12 +186,15 @@ def own_families(layout: Layout) -> set[str]:
 
 
 def write_pdf(document, path: Path) -> list[str]:
-    """Write a rendered document as the screen PDF (tagged PDF/UA-1); WeasyPrint's warnings."""
+    """Write a rendered document as the screen PDF (tagged PDF/UA-1, its pages labelled with
+    their folios); WeasyPrint's warnings."""
     from ..engine import engine_warnings, write_pdf as write
+    from ..folios import page_labels
 
     with engine_warnings() as writing, atomic_output(path) as tmp:
         checkpoint("pdf writing")
-        write(document, tmp, "pdf/ua-1")
+        # the folios as /PageLabels: a viewer's "go to page vii" finds the page printing vii
+        write(document, tmp, "pdf/ua-1", page_labels=page_labels(document))
         if getattr(document, "read_by_place", True):  # e.g. an image the layout's CSS names
             stable_pdf(tmp)  # the same source gives the same bytes, wherever it lies
     return writing

@@ -21,6 +21,7 @@ from ..atomic import Staging, atomic_output, staged_outputs
 from ..colour import convert_pdf_to_cmyk, image_to_cmyk
 from ..cover import Spread, wanted as cover_wanted, write_cover
 from ..downsample import downsample_images
+from ..folios import folios, number_tree, padded, set_page_labels
 from ..config import PAGE_MULTIPLE
 from ..images import made_in_parallel
 from ..impose import impose_saddle_stitch
@@ -101,9 +102,11 @@ def write_press(publication: Publication, layout: Layout, folder: Path, cache: P
         # No identifier from WeasyPrint: it would join the whole file's bytes in memory once
         # more to hash them (the 300-page book's peak); save() has qpdf make it from the content.
         write_pdf(document, engine, press.profile, identifier=False)
+        page_folios = folios(document)
         del document
         with pikepdf.open(engine) as pdf:  # read as needed, not held whole in memory
             added = pad_for_binding(pdf, press.binding)
+            set_page_labels(pdf, number_tree(padded(page_folios, added)))
             if added:
                 result.warnings.append(
                     f"{press_pdf.name}: added {added} blank page{'s' * (added > 1)} before the "
