@@ -91,6 +91,7 @@ from weasyprint import CSS, HTML  # noqa: E402 - WeasyPrint's inner modules, onc
 from weasyprint.css.counters import CounterStyle  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402
 from weasyprint.formatting_structure.build import update_counters  # noqa: E402
+from weasyprint.html import UA_COUNTER_STYLE  # noqa: E402
 from weasyprint.text.ffi import ffi, pango  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
@@ -411,7 +412,7 @@ def page_folios(document) -> list[tuple[int, str | None, str | None]]:
 def format_counter(document, value: int, style: str) -> str:
     """``value`` written in the counter ``style`` (``decimal``, ``lower-roman``, a layout's own
     @counter-style) as the rendered document's CSS writes it."""
-    styles = getattr(document, "counter_styles", None) or CounterStyle()
+    styles = getattr(document, "counter_styles", None) or UA_COUNTER_STYLE  # rendered elsewhere
     return styles.render_value(value, style)
 
 

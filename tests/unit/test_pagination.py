@@ -34,7 +34,7 @@ def test_page_starts_count_the_letters_of_a_split_paragraph_on_earlier_pages():
     document = HTML(string=PAGES).render()
     starts = page_starts(document)
     assert len(document.pages) >= 3
-    assert starts[0] == PageStart(1, "s/1", 0)        # the heading has no data-block
+    assert starts[0] == PageStart(1, "s/1", 0, "1", "page-1")  # the heading has no data-block
     assert [start.page for start in starts] == list(range(1, len(document.pages) + 1))
     second = starts[1]
     assert second.block == "s/2" and second.offset > 0
@@ -46,7 +46,7 @@ def test_page_starts_count_the_letters_of_a_split_paragraph_on_earlier_pages():
 def test_page_starts_skip_pages_without_block_text():
     document = HTML(string="<p>Cover.</p><p data-block='a/1' style='break-before: page'>"
                            "Body.</p><p style='break-before: page'>Back.</p>").render()
-    assert page_starts(document) == [PageStart(2, "a/1", 0)]
+    assert page_starts(document) == [PageStart(2, "a/1", 0, "2", "page-2")]
 
 
 def epub_body(source, text: str, starts) -> str:
@@ -80,3 +80,12 @@ def test_a_marker_inside_emphasis_and_code(source):
 
 def test_without_page_starts_there_are_no_markers(source):
     assert "pagebreak" not in epub_body(source, "# Intro\n\nText.\n", [])
+
+
+def test_markers_are_named_by_the_folio_the_page_prints(source):
+    html = epub_body(source, "# Intro\n\nFirst.\n\nSecond.\n",
+                     [PageStart(7, "intro/1", 0, "vii", "page-vii"),
+                      PageStart(9, "intro/2", 0, "1", "page-1")])
+    assert ('<span epub:type="pagebreak" role="doc-pagebreak" id="page-vii" aria-label="vii">'
+            '</span><p>First.</p>') in html
+    assert 'id="page-1" aria-label="1"' in html and 'page-9' not in html
