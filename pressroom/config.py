@@ -81,12 +81,14 @@ class Subject:
 
 @dataclass(frozen=True)
 class Price:
-    """A retail price (tax included): ``amount`` as written, an ISO 4217 ``currency`` and the
-    ``territory`` where it holds (ISO 3166-1 country codes or WORLD; None: everywhere sold)."""
+    """A retail price (tax included): ``amount`` as written, an ISO 4217 ``currency``, the
+    ``territory`` where it holds (ISO 3166-1 country codes or WORLD; empty: everywhere sold)
+    and the ``format`` it is the price of (None: each)."""
 
     amount: decimal.Decimal
     currency: str
     territory: tuple[str, ...] = ()
+    format: str | None = None  # print | ebook; None: every format
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,8 @@ def _territory(value: Any) -> tuple[str, ...]:
 
 
 def _price(values: dict) -> Price:
-    return Price(values["amount"], values["currency"], values.get("territory", ()))
+    return Price(values["amount"], values["currency"], values.get("territory", ()),
+                 values.get("format"))
 
 
 def _records(fields: dict[str, Callable[[Any], Any]], make: Callable[[dict], Any],
@@ -331,7 +334,8 @@ PUBLICATION_FIELDS: dict[str, Any] = {
                          _subject, required=("scheme",),
                          plain=lambda value: Subject("keywords", None, _text(value)),
                          example="{scheme: thema, code: JPHV}"),
-    "price": _records({"amount": _amount, "currency": _currency, "territory": _territory},
+    "price": _records({"amount": _amount, "currency": _currency, "territory": _territory,
+                       "format": _choice("print", "ebook")},
                       _price, required=("amount", "currency"), single=True,
                       example="{amount: 12.99, currency: EUR}"),
 }
