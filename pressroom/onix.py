@@ -244,7 +244,7 @@ def _product(root, publication: Publication, medium: str, isbn: str, others: dic
         for given in prices:
             price = _add(supply_detail, "Price")
             _add(price, "PriceType", "02")  # list 58: recommended retail price, tax included
-            _add(price, "PriceAmount", str(given.amount))
+            _add(price, "PriceAmount", _amount(given.amount))
             _add(price, "CurrencyCode", given.currency)
             if given.territory:
                 territory = _add(price, "Territory")
@@ -252,6 +252,13 @@ def _product(root, publication: Publication, medium: str, isbn: str, others: dic
                     _add(territory, "RegionsIncluded", "WORLD")
                 else:
                     _add(territory, "CountriesIncluded", " ".join(given.territory))
+
+
+def _amount(amount) -> str:
+    """A price as shops show it: whole, or with at least two decimals (9.5 -> 9.50)."""
+    if amount == amount.to_integral_value():
+        return str(amount.to_integral_value())
+    return str(amount.quantize(type(amount)(1).scaleb(min(-2, amount.as_tuple().exponent))))
 
 
 def _identifiers(parent, tag: str, isbn: str) -> None:
