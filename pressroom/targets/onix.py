@@ -17,15 +17,16 @@ from . import Built, Job
 
 def build(job: Job) -> Built:
     settings = job.publication.settings
-    if not _isbns(settings):
-        return Built([])  # no ISBN, no product for the book trade: nothing to say
-    if not settings.publisher:
+    path = job.path("-onix.xml")
+    if not _isbns(settings) or not settings.publisher:
+        path.unlink(missing_ok=True)  # a message of an earlier build would describe another book
+        if not _isbns(settings):
+            return Built([])  # no ISBN, no product for the book trade: nothing to say
         yaml = job.publication.root / "manuscript" / "publication.yaml"
         return Built([], [f"{yaml}: no ONIX message: it names the publisher as its sender and "
                           "the book's publisher; add 'publisher: ...'"])
     with pikepdf.open(job.path(".pdf")) as pdf:
         pages = len(pdf.pages)
-    path = job.path("-onix.xml")
     data = onix_message(job.publication, pages, build_time(),
                         page_list=job.state.current("pdf", key=job.keys["pdf"]))
     with atomic_output(path) as tmp:

@@ -67,10 +67,25 @@ def test_the_features_publication_has_a_valid_onix_message(tmp_path, monkeypatch
     assert "<ProductForm>BC</ProductForm>" in text and "<IDValue>9783161484100</IDValue>" in text
 
 
-def test_without_an_isbn_there_is_no_onix_message(tmp_path):
-    source = tmp_path / "source"
+def test_without_an_isbn_or_a_publisher_there_is_no_onix_message(tmp_path):
+    source, out = tmp_path / "source", tmp_path / "out"
     for folder in ("manuscript", "images"):
         shutil.copytree(REPOSITORY / folder, source / folder)
-    report = build(source, tmp_path / "out", ("onix",))
-    assert not list((tmp_path / "out").glob("*-onix.xml"))
+    yaml = source / "manuscript" / "publication.yaml"
+    original = yaml.read_text(encoding="utf-8")
+    yaml.write_text(original + "identifier: 978-0-306-40615-7\n", encoding="utf-8")
+    assert build(source, out, ("onix",)).rebuilt == ["pdf", "onix"]
+    assert list(out.glob("*-onix.xml"))
+
+    yaml.write_text(original, encoding="utf-8")  # the ISBN taken out: the message goes too
+    report = build(source, out, ("onix",))
+    assert not list(out.glob("*-onix.xml")) and report.warnings == []
     assert not any("onix" in str(path) for path in report.outputs)
+
+    lines = [line for line in original.splitlines() if not line.startswith("publisher:")]
+    yaml.write_text("\n".join(lines) + "\nidentifier: 978-0-306-40615-7\n", encoding="utf-8")
+    report = build(source, out, ("onix",))
+    assert not list(out.glob("*-onix.xml"))
+    assert [warning for warning in report.warnings if "ONIX" in warning] == [
+        f"{yaml}: no ONIX message: it names the publisher as its sender and the book's "
+        "publisher; add 'publisher: ...'"]
