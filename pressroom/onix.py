@@ -233,7 +233,7 @@ def _product(root, publication: Publication, medium: str, isbn: str, others: dic
                 _add(relation, "ProductRelationCode", code)
             _identifiers(relation, "ProductIdentifier", other_isbn)
 
-    prices = [price for price in settings.prices if getattr(price, "format", None) in (None, medium)]
+    prices = [price for price in settings.prices if price.format in (None, medium)]
     if prices:
         supply = _add(product, "ProductSupply")
         supply_detail = _add(supply, "SupplyDetail")
@@ -268,7 +268,8 @@ def _identifiers(parent, tag: str, isbn: str) -> None:
         _add(identifier, "IDValue", isbn)
 
 
-def accessibility_codes(publication: Publication, page_list: bool) -> list[tuple[str, str, str | None]]:
+def accessibility_codes(publication: Publication,
+                        page_list: bool) -> list[tuple[str, str, str | None]]:
     """The EPUB's accessibility claims (pressroom.targets.epub.accessibility_metadata) as ONIX
     product form features: (type, value, description)."""
     from .targets.epub import accessibility_metadata
