@@ -7,6 +7,7 @@ fixes the file in one pass. Unknown keys are errors (with a suggestion), so typo
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
 import re
 import unicodedata
@@ -69,6 +70,28 @@ class PrintSettings:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """A subject for the book trade (ONIX): a Thema or BISAC category code (with its heading,
+    when given) or keywords (``heading`` only)."""
+
+    scheme: str  # thema | bisac | keywords
+    code: str | None = None
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Price:
+    """A retail price (tax included): ``amount`` as written, an ISO 4217 ``currency``, the
+    ``territory`` where it holds (ISO 3166-1 country codes or WORLD; empty: everywhere sold)
+    and the ``format`` it is the price of (None: each)."""
+
+    amount: decimal.Decimal
+    currency: str
+    territory: tuple[str, ...] = ()
+    format: str | None = None  # print | ebook; None: every format
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything ``publication.yaml`` says, with defaults filled in."""
 
@@ -88,6 +111,8 @@ class Settings:
     dir: str | None = None        # rtl or ltr when the language's own direction is not wanted
     print: PrintSettings = field(default_factory=PrintSettings)
     print_given: frozenset[str] = frozenset()  # print fields set in publication.yaml itself
+    subjects: tuple[Subject, ...] = ()   # for the ONIX message: Thema, BISAC, keywords
+    prices: tuple[Price, ...] = ()       # for the ONIX message (``price:``, one or a list)
 
     @property
     def direction(self) -> str:
@@ -225,6 +250,73 @@ def _ppi(value: Any) -> float:
     return float(value)
 
 
+SUBJECT_SCHEMES = ("thema", "bisac", "keywords")
+_THEMA = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,15}$")  # e.g. JPHV, 1DDU-GB-ESK, 5AX
+_BISAC = re.compile(r"^[A-Z]{3}[0-9]{6}$")  # e.g. POL011000
+
+
+def _subject(values: dict) -> Subject:
+    scheme, code, heading = values["scheme"], values.get("code"), values.get("heading")
+    if scheme == "keywords":
+        if code or not heading:
+            raise ValueError("with 'scheme: keywords' give the words as 'heading: ...' (no code)")
+        return Subject(scheme, None, heading)
+    if not code:
+        raise ValueError(f"a {scheme} subject needs its 'code: ...'")
+    code = code.upper()
+    if not (_THEMA if scheme == "thema" else _BISAC).match(code):
+        example = "JPHV or 1DDU-GB" if scheme == "thema" else "POL011000"
+        raise ValueError(f"{code!r} is not a {scheme} code (e.g. {example}); copy it from the "
+                         f"{scheme.upper() if scheme == 'bisac' else 'Thema'} list")
+    return Subject(scheme, code, heading)
+
+
+def _amount(value: Any) -> decimal.Decimal:
+    try:
+        amount = decimal.Decimal(str(value).strip()) if not isinstance(value, bool) else None
+    except decimal.InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0 or -amount.as_tuple().exponent > 4:
+        raise ValueError(f"{value!r} must be a price above zero, e.g. 12.99")
+    return amount
+
+
+def _currency(value: Any) -> str:
+    import pycountry
+
+    value = _text(value).upper()
+    if len(value) != 3 or not pycountry.currencies.get(alpha_3=value):
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code (e.g. EUR, GBP, USD)")
+    return value
+
+
+def _territory(value: Any) -> tuple[str, ...]:
+    import pycountry
+
+    codes = tuple(_text(value).upper().replace(",", " ").split())
+    for code in codes:
+        if code != "WORLD" and (len(code) != 2 or not pycountry.countries.get(alpha_2=code)):
+            raise ValueError(f"{code!r} is not an ISO 3166-1 country code (e.g. GB, US, DE) "
+                             "nor WORLD")
+    if "WORLD" in codes and len(codes) > 1:
+        raise ValueError("WORLD stands alone; give either WORLD or country codes")
+    return codes
+
+
+def _price(values: dict) -> Price:
+    return Price(values["amount"], values["currency"], values.get("territory", ()),
+                 values.get("format"))
+
+
+def _records(fields: dict[str, Callable[[Any], Any]], make: Callable[[dict], Any],
+             required: tuple[str, ...] = (), plain: Callable[[Any], Any] | None = None,
+             single: bool = False, example: str = ""):
+    """A parser for a list of mappings, each checked like a nested mapping and made into a
+    value by ``make`` (its problems at the item's own line); ``plain``: what a scalar item is;
+    ``single``: one mapping alone stands for a list of one. Used with :func:`read_mapping`."""
+    return ("records", fields, required, (make, plain, single, example))
+
+
 PRINT_FIELDS = {
     "trim": _trim, "bleed": _bleed, "binding": _choice(*BINDINGS),
     "profile": _choice(*PROFILES), "marks": _boolean, "ink_limit": _ink_limit,
@@ -238,6 +330,14 @@ PUBLICATION_FIELDS: dict[str, Any] = {
     "rights": _text, "series": _text, "slug": _slug, "layout": _layout, "dir": _choice("ltr", "rtl"),
     "cover": _mapping(COVER_FIELDS, required=("image",)),
     "print": _mapping(PRINT_FIELDS),
+    "subjects": _records({"scheme": _choice(*SUBJECT_SCHEMES), "code": _text, "heading": _text},
+                         _subject, required=("scheme",),
+                         plain=lambda value: Subject("keywords", None, _text(value)),
+                         example="{scheme: thema, code: JPHV}"),
+    "price": _records({"amount": _amount, "currency": _currency, "territory": _territory,
+                       "format": _choice("print", "ebook")},
+                      _price, required=("amount", "currency"), single=True,
+                      example="{amount: 12.99, currency: EUR}"),
 }
 FRONT_MATTER_FIELDS: dict[str, Any] = {"title": _text, "id": _slug, "kind": _choice(*SECTION_KINDS)}
 
@@ -274,6 +374,9 @@ def read_mapping(node: yaml.Node | None, fields: dict[str, Any], file: Path, fir
             problem(f"key '{name}' appears twice; keep one", key_node)
             continue
         parser = fields[key]
+        if isinstance(parser, tuple) and parser[0] == "records":
+            values[key] = _read_records(value_node, parser, file, first_line, problems, name)
+            continue
         if isinstance(parser, tuple):
             _, sub_fields, sub_required = parser
             values[key] = read_mapping(value_node, sub_fields, file, first_line, problems,
@@ -292,6 +395,41 @@ def read_mapping(node: yaml.Node | None, fields: dict[str, Any], file: Path, fir
         if key not in values and not any(k.value == key for k, _ in node.value):
             problem(f"'{where}{key}' is required; add '{where}{key}: ...'", node)
     return values
+
+
+def _read_records(node: yaml.Node, parser: tuple, file: Path, first_line: int,
+                  problems: list[Problem], name: str) -> tuple:
+    """The values of a :func:`_records` field; each problem at its item's line."""
+    _, fields, required, (make, plain, single, example) = parser
+    line = lambda at: first_line + at.start_mark.line  # noqa: E731
+    items = [node] if single and isinstance(node, yaml.MappingNode) else \
+        node.value if isinstance(node, yaml.SequenceNode) else None
+    if items is None:
+        problems.append(Problem(f"'{name}' must be a list{' or one mapping' * single}, e.g. "
+                                f"'{name}: [{example}]'", file, line(node)))
+        return ()
+    values = []
+    for index, item in enumerate(items):
+        where = f"{name}[{index + 1}]" if not (single and item is node) else name
+        if plain and isinstance(item, yaml.ScalarNode):
+            try:
+                values.append(plain(_construct(item)))
+            except (ValueError, yaml.YAMLError) as error:
+                problems.append(Problem(f"'{where}' {error}", file, line(item)))
+            continue
+        if not isinstance(item, yaml.MappingNode):
+            problems.append(Problem(f"'{where}' must be a mapping, e.g. {example}", file,
+                                    line(item)))
+            continue
+        before = len(problems)
+        parsed = read_mapping(item, fields, file, first_line, problems, required,
+                              where=f"{where}.")
+        if len(problems) == before:
+            try:
+                values.append(make(parsed))
+            except ValueError as error:
+                problems.append(Problem(f"'{where}' {error}", file, line(item)))
+    return tuple(values)
 
 
 def _construct(node: yaml.Node) -> Any:
@@ -333,6 +471,7 @@ def load_settings(path: Path) -> Settings:
     if problems:
         raise SourceError(problems)
     cover = values.pop("cover", {})
+    values["prices"] = values.pop("price", ())
     print_values = print_fields(values.pop("print", {}))
     title = values["title"]
     values.setdefault("slug", slugify(title))

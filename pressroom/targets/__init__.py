@@ -84,6 +84,8 @@ REGISTRY: dict[str, Target] = {target.name: target for target in (
     Target("proof", "the screen PDF's proof sheet (every page as spreads in one PNG)",
            "proof sheet", needs=("pdf",), key_of="pdf"),
     Target("epub", "the e-book", "EPUB", reads=("epub.css", "epub/")),
+    Target("onix", "ONIX 3.0 product records of the print edition and the e-book, for the book "
+           "trade (with an ISBN)", "ONIX message", needs=("pdf",), key_of="pdf"),
     Target("web", "the web edition in OUT/web/ (a page per section, for phones and desktops)",
            "web edition", reads=("web.html", "web.css")),
     Target("press", "PDF/X press files, imposed sheets, preflight report and job ticket in "

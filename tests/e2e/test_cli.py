@@ -35,9 +35,9 @@ def test_a_build_writes_every_output(source, tmp_path):
     result = publish("build", "--source", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == [".cache", "field-notes-proof.png",
-                                                     "field-notes.epub", "field-notes.pdf", "press",
-                                                     "web"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "field-notes-onix.xml",
+                                                     "field-notes-proof.png", "field-notes.epub",
+                                                     "field-notes.pdf", "press", "web"]
     assert (out / "web" / "index.html").is_file()
     assert sorted(p.name for p in (out / "press").iterdir()) == [
         "field-notes-cover-preflight.json", "field-notes-cover-preflight.txt",
