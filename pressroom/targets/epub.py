@@ -39,8 +39,8 @@ CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 def key(job: Job) -> str:
     """The EPUB's content key: its medium's, and the screen PDF's with its page starts when
-    the screen PDF of these inputs is current (built now, or before): the cover and the page
-    list come from it."""
+    the screen PDF of these inputs is current (built now, or before): the page list comes from
+    it. (The cover does not: it is the layout's cover.html, in every target's key.)"""
     from ..cache import Key
 
     key = Key(job.keys["epub"])
@@ -92,10 +92,10 @@ def epub_medium(variants: dict[Path, tuple[bytes, str]]) -> Medium:
                   image_attributes=image_attributes)
 
 
-def packaged_size(image: Image, variant: tuple[bytes, str]) -> tuple[int, int]:
+def packaged_size(image: Image | None, variant: tuple[bytes, str]) -> tuple[int, int]:
     """The pixels of an image's packaged file (a drawing: its natural size in CSS px)."""
     data, media_type = variant
-    if image.vector or media_type == "image/svg+xml":
+    if media_type == "image/svg+xml":
         return image.width, image.height
     from PIL import Image as PILImage
 
@@ -175,10 +175,13 @@ def make_book(publication: Publication, layout: Layout,
         cover_item, cover_alt = items[publication.cover.path], photo_alt(publication, words)
     if cover_item is not None:
         cover_item.properties = ["cover-image"]
+        cover_width, cover_height = packaged_size(
+            None if front_cover else publication.cover, (cover_item.content, cover_item.media_type))
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
         cover = _document(book, "cover", "cover.xhtml", words.cover, settings.language, direction,
                           stylesheet, layout.render("epub/cover.xhtml", cover_url=cover_item.file_name,
-                                        cover_alt=cover_alt, **context))
+                                        cover_alt=cover_alt, cover_width=cover_width,
+                                        cover_height=cover_height, **context))
         spine.append(cover)
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": words.cover})
 
