@@ -124,7 +124,12 @@ def test_warnings_are_reported_again_when_nothing_changed(source, tmp_path):
     assert build(source, out, ("epub",)).warnings == first.warnings
 
 
-def test_an_epub_only_build_does_not_load_the_layout_engine(source, tmp_path):
+def test_an_epub_rebuild_does_not_load_the_layout_engine(source, tmp_path):
+    """The engine lays out the e-book's cover (the layout's cover.html) once; the EPUB rebuilt
+    after the text changed takes the cover from the cache and never loads WeasyPrint."""
+    build(source, tmp_path / "out", ("epub",))
+    section = source / "manuscript" / "01-harbour.md"
+    section.write_text(section.read_text() + "\nOne more paragraph.\n")
     code = ("import sys; from pressroom.cli import main; "
             f"code = main(['build', '-q', '--target', 'epub', '--source', {str(source)!r}, "
             f"'--out', {str(tmp_path / 'out')!r}]); "
