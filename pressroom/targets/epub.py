@@ -20,7 +20,6 @@ from pathlib import Path
 from ebooklib import epub
 
 from .. import images
-from ..colour import srgb_icc
 from ..layouts import Layout
 from ..manuscript import plain_text
 from ..model import Image, Publication, Section
@@ -33,32 +32,26 @@ from ..imprint import build_time
 from ..interrupt import checkpoint
 
 STYLESHEET = "styles/epub.css"
-PRINT_COVER = "images/cover.jpg"
+FRONT_COVER = "images/cover.jpg"
 #: The conformance claimed when every image has a text alternative (EPUB Accessibility 1.1).
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-#: E-book stores ask for a cover about 1600 px wide (and 2400 high for a 2:3 page).
-COVER_WIDTH = 1600
 
 
 def key(job: Job) -> str:
     """The EPUB's content key: its medium's and the screen PDF's (its page list is the print
-    pages'; with the screen PDF current, its cover is the PDF's first page)."""
+    pages'; the cover is the layout's cover.html, in every target's key)."""
     from ..cache import Key
 
-    key = Key(job.keys["epub"]).add(job.keys["pdf"])
-    if job.state.current("pdf", key=job.keys["pdf"]):
-        key.add("print cover")
-    return key.hexdigest()
+    return Key(job.keys["epub"]).add(job.keys["pdf"]).hexdigest()
 
 
 def build(job: Job) -> Built:
     """The EPUB, with the print pages' page list: the screen PDF's page starts when it is
     current, else the print document laid out here (not written) for them, so an EPUB-only
-    build makes the same book; the screen PDF's cover when it is current."""
+    build makes the same book."""
     print_edition = job.state.current("pdf", key=job.keys["pdf"])
     path = job.path(".epub")
     warnings = write_epub(job.publication, job.layout, path,
-                          print_pdf=job.path(".pdf") if print_edition else None,
                           page_starts=print_page_starts(job, print_edition),
                           cache=job.out / ".cache" / "ereader", progress=job.progress)
     return Built([path], warnings)
@@ -96,21 +89,51 @@ def section_href(section: Section) -> str:
     return f"{section.id}.xhtml"
 
 
-EPUB_MEDIUM = Medium(
-    name="epub",
-    image_url=image_href,
-    section_url=section_href,
-    anchor_url=lambda section, anchor: f"{section_href(section)}#{anchor}",
-)
+def epub_medium(variants: dict[Path, tuple[bytes, str]]) -> Medium:
+    """The EPUB's medium: images inside the package, a figure's ``width`` and ``height`` those
+    of the file packaged (its e-reader variant in ``variants``, resized: not the source's
+    pixels, which would stretch it in converters that trust them), a drawing's its natural size
+    in CSS px; inline images none (the text's line sets them)."""
+    def image_attributes(image: Image, inline: bool) -> dict[str, str]:
+        if inline:
+            return {}
+        width, height = packaged_size(image, variants[image.path])
+        return {"width": str(width), "height": str(height)}
+
+    return Medium(name="epub", image_url=image_href, section_url=section_href,
+                  anchor_url=lambda section, anchor: f"{section_href(section)}#{anchor}",
+                  image_attributes=image_attributes)
+
+
+def packaged_size(image: Image | None, variant: tuple[bytes, str]) -> tuple[int, int]:
+    """The pixels of an image's packaged file (a drawing: its natural size in CSS px)."""
+    data, media_type = variant
+    if media_type == "image/svg+xml":
+        return image.width, image.height
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(data)) as packaged:  # reads the header only
+        return packaged.size
+
+
+def front_cover_alt(publication: Publication, words: Words) -> str:
+    """The front cover's text alternative: what is on it, in the book's language: its title,
+    its authors and, when it has one, the cover photo (described)."""
+    settings = publication.settings
+    name = "epub_cover_alt" + ("_authors" if settings.authors else "") + (
+        "_photo" if publication.cover else "")
+    return words.fill(name, title=settings.title,
+                      authors=words.list_separator.join(settings.authors),
+                      photo=photo_alt(publication, words) if publication.cover else "")
 
 
 def make_book(publication: Publication, layout: Layout,
-              variants: dict[Path, tuple[bytes, str]], print_cover: bytes | None = None,
+              variants: dict[Path, tuple[bytes, str]], front_cover: bytes | None = None,
               page_starts: list[PageStart] | None = None,
               words: Words | None = None) -> epub.EpubBook:
     """The EbookLib book: metadata, images (their e-reader ``variants``: bytes and media type,
-    by path), cover page, sections, navigation. The cover is ``print_cover`` (a JPEG of the
-    screen PDF's first page) when given, else the cover photo. With ``page_starts`` (from the
+    by path), cover page, sections, navigation. The cover is ``front_cover`` (a JPEG of the
+    layout's front cover, :func:`pressroom.cover.front_cover`) when given, else the cover photo. With ``page_starts`` (from the
     screen PDF), the sections carry the print edition's page breaks; ``page_list`` then gives
     the nav's page list. ``words``: the layout's words in the book's language (the cover's
     and the navigation's titles)."""
@@ -151,26 +174,27 @@ def make_book(publication: Publication, layout: Layout,
         items[image.path] = item
         book.add_item(item)
 
-    renderer = BodyRenderer(EPUB_MEDIUM, publication.sections, page_starts, words=words)
+    renderer = BodyRenderer(epub_medium(variants), publication.sections, page_starts, words=words)
     context = dict(publication=publication, settings=settings, sections=publication.sections,
                    words=words)
     spine: list = []
     cover_item = None
-    if print_cover is not None:  # the brochure's own cover, so e-book and print share one design
-        cover_item = epub.EpubImage(uid="cover-image", file_name=PRINT_COVER,
-                                    media_type="image/jpeg", content=print_cover)
+    if front_cover is not None:  # the layout's designed front cover, as on the press spread
+        cover_item = epub.EpubImage(uid="cover-image", file_name=FRONT_COVER,
+                                    media_type="image/jpeg", content=front_cover)
         book.add_item(cover_item)
-        cover_alt = words.fill("epub_cover_alt_photo", title=settings.title,
-                               photo=photo_alt(publication, words)) if publication.cover \
-            else words.fill("epub_cover_alt", title=settings.title)
+        cover_alt = front_cover_alt(publication, words)
     elif publication.cover:
         cover_item, cover_alt = items[publication.cover.path], photo_alt(publication, words)
     if cover_item is not None:
         cover_item.properties = ["cover-image"]
+        cover_width, cover_height = packaged_size(
+            None if front_cover else publication.cover, (cover_item.content, cover_item.media_type))
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
         cover = _document(book, "cover", "cover.xhtml", words.cover, settings.language, direction,
                           stylesheet, layout.render("epub/cover.xhtml", cover_url=cover_item.file_name,
-                                        cover_alt=cover_alt, **context))
+                                        cover_alt=cover_alt, cover_width=cover_width,
+                                        cover_height=cover_height, **context))
         spine.append(cover)
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": words.cover})
 
@@ -252,18 +276,20 @@ def _inline_images(section: Section):
 
 
 def write_epub(publication: Publication, layout: Layout, path: Path,
-               print_pdf: Path | None = None,
                page_starts: list[PageStart] | None = None,
                cache: Path | None = None, progress=None) -> list[str]:
-    """Write the EPUB; its cover is the first page of ``print_pdf`` when that exists, its page
+    """Write the EPUB; its cover is the layout's front cover (the press spread's design), its page
     breaks and page list those of the screen PDF when ``page_starts`` are given. ``cache``
-    keeps the e-reader image variants between builds (default: beside ``path``)."""
+    keeps the e-reader image variants and the cover between builds (default: beside ``path``)."""
     modified = build_time()
-    print_cover = cover_from_pdf(print_pdf) if print_pdf and print_pdf.is_file() else None
-    variants = images.ereader_variants(publication.images,
-                                       cache or path.parent / ".cache" / "ereader", progress)
+    cache = cache or path.parent / ".cache" / "ereader"
+    variants = images.ereader_variants(publication.images, cache, progress)
+    from ..cover import TEMPLATE as COVER_TEMPLATE, front_cover  # pikepdf: only when writing
+
+    designed = any((folder / COVER_TEMPLATE).is_file() for folder in layout.folders)
+    front = front_cover(publication, layout, cache) if designed else None
     words = layout.words(publication.settings.language)
-    book = make_book(publication, layout, variants, print_cover, page_starts, words)
+    book = make_book(publication, layout, variants, front, page_starts, words)
     with atomic_output(path) as tmp:
         checkpoint("epub writing")
         # compresslevel 0: _repack writes the final zip (EbookLib deflated the photos too,
@@ -276,17 +302,6 @@ def write_epub(publication: Publication, layout: Layout, path: Path,
                 page_list(publication, page_starts or []), words.pages,
                 "rtl" if publication.settings.direction == "rtl" else None)
     return list(words.warnings)
-
-
-def cover_from_pdf(pdf: Path) -> bytes:
-    """The first page of the screen PDF as a sRGB JPEG, COVER_WIDTH pixels wide."""
-    from ..proof import render_page
-
-    page = render_page(pdf, 0, width=COVER_WIDTH)
-    out = io.BytesIO()
-    page.save(out, "JPEG", quality=88, optimize=True, dpi=(150, 150),
-              icc_profile=srgb_icc())  # fixed bytes: a fresh profile carries the time
-    return out.getvalue()
 
 
 def _document(book, uid, file_name, title, language, direction, stylesheet,

@@ -212,21 +212,3 @@ def test_running_heads_and_folios_sit_on_the_outer_edge_and_skip_special_pages(s
             assert (foot_left, foot_right) == (str(number), ""), f"page {number}: folio not at left"
         else:
             assert (foot_left, foot_right) == ("", str(number)), f"page {number}: folio not at right"
-
-
-def test_the_epub_cover_is_the_print_cover(sample):
-    """Built together, the e-book's cover image is the screen PDF's first page, 1600 px wide."""
-    from io import BytesIO
-
-    from PIL import Image, ImageChops
-
-    from pressroom.proof import render_page
-
-    with zipfile.ZipFile(output(sample, ".epub")) as epub:
-        opf = epub.read("EPUB/content.opf").decode()
-        cover = Image.open(BytesIO(epub.read("EPUB/images/cover.jpg"))).convert("RGB")
-    assert 'href="images/cover.jpg" id="cover-image" media-type="image/jpeg" properties="cover-image"' in opf
-    assert cover.width == 1600 and 2200 < cover.height < 2400
-    page = render_page(output(sample, ".pdf"), 0, width=1600)
-    difference = ImageChops.difference(cover, page).convert("L")
-    assert sum(difference.histogram()[40:]) / (cover.width * cover.height) < 0.01
