@@ -226,7 +226,8 @@ def _person(item: Any, number: int, role: str | None) -> Contributor:
     (a mapping with a ``role``)."""
     where = f"entry {number}"
     if isinstance(item, dict):
-        unknown = [key for key in item if key not in _PERSON_KEYS or (role and key == "role")]
+        unknown = [key for key in item if not isinstance(key, str) or key not in _PERSON_KEYS
+                   or (role and key == "role")]
         if unknown:
             known = [key for key in _PERSON_KEYS if not (role and key == "role")]
             raise ValueError(f"{where} has the unknown key {unknown[0]!r}; known keys: "
@@ -235,7 +236,8 @@ def _person(item: Any, number: int, role: str | None) -> Contributor:
             raise ValueError(f"{where} has no 'name'; write e.g. {{name: Ada Lovelace, ...}}")
         name = _named(item["name"], where)
         if role is None:
-            if item.get("role") not in ROLES or item.get("role") == "author":
+            if not isinstance(item.get("role"), str) or item["role"] not in ROLES \
+                    or item["role"] == "author":
                 raise ValueError(f"{where} ({name}) needs a 'role', one of: "
                                  f"{', '.join(r for r in ROLES if r != 'author')} "
                                  "(authors belong in 'authors')")
@@ -262,7 +264,8 @@ def _named(value: Any, where: str) -> str:
 
 
 def _series_number(value: Any) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            0 < value < 1e9):  # NaN and infinity too
         raise ValueError(f"{value!r} must be a positive number, e.g. 3 (or 2.5)")
     return value
 

@@ -117,6 +117,8 @@ def test_contributors_have_roles_and_relator_codes(tmp_path):
     ("{name: Jane Roe, role: editor, corporate: maybe}", "'corporate' must be true or false"),
     ("{name: Jane Roe, role: editor, email: j@r.org}", "unknown key 'email'"),
     ("Jane Roe", "must be a mapping"),
+    ("{name: Jane Roe, role: [editor]}", "needs a 'role'"),
+    ("{name: [Jane, Roe], role: editor}", "the name must be a non-empty text"),
 ])
 def test_bad_contributors_are_refused_with_their_line(tmp_path, entry, expected):
     message, line = only_problem(tmp_path, BASE + f"contributors:\n  - {entry}\n")
@@ -137,8 +139,9 @@ def test_settings_made_in_code_with_author_names_have_them_as_contributors():
 
 def test_series_number(tmp_path):
     assert load(tmp_path, BASE + "series: S\nseries_number: 3\n").series_number == 3
-    message, line = only_problem(tmp_path, BASE + "series: S\nseries_number: third\n")
-    assert line == 4 and "must be a positive number" in message
+    for bad in ("third", ".nan", ".inf", "0", "-2"):
+        message, line = only_problem(tmp_path, BASE + f"series: S\nseries_number: {bad}\n")
+        assert line == 4 and "must be a positive number" in message
 
 
 def test_toc_depth(tmp_path):
