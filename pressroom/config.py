@@ -69,6 +69,53 @@ class PrintSettings:
     downsample_to: float = 300.0     # ... to this ppi
 
 
+#: The roles a contributor may have, as publication.yaml names them, and their MARC relator
+#: codes (the EPUB's ``role`` refinement, scheme marc:relators).
+ROLES = {"author": "aut", "editor": "edt", "translator": "trl", "illustrator": "ill",
+         "photographer": "pht", "designer": "dsr"}
+#: Words that make a name an organisation's (filed as written, never inverted): a catalogue
+#: files "Beijing Foreign Affairs Office" under B, not as "Office, Beijing Foreign Affairs".
+CORPORATE_WORDS = frozenset("""
+    office ministry committee association institute institution university college school
+    company co corporation corp ltd llc plc gmbh inc group council agency department bureau
+    press foundation society centre center commission museum library trust federation union
+    organisation organization authority board publishers publishing government
+""".split())
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """A person or organisation who made the publication: its ``role`` (a key of ROLES:
+    author, editor, translator, ...), the name as printed and as a catalogue files it."""
+
+    name: str
+    role: str = "author"
+    file_as: str = ""
+    corporate: bool = False
+
+    @property
+    def relator(self) -> str:
+        """The MARC relator code of the role (aut, edt, trl, ill, pht, dsr)."""
+        return ROLES[self.role]
+
+
+def is_corporate(name: str) -> bool:
+    """Whether a name is an organisation's: it contains one of CORPORATE_WORDS."""
+    return any(word in CORPORATE_WORDS for word in re.findall(r"[^\W\d_]+", name.lower()))
+
+
+def file_as(name: str, corporate: bool | None = None) -> str:
+    """How a catalogue files a name: a personal name "First Middle Last" as "Last, First
+    Middle"; an organisation's name, a single word, a name with a comma already, or one
+    written without spaces (Chinese, Japanese) as it is."""
+    if corporate is None:
+        corporate = is_corporate(name)
+    words = name.split()
+    if corporate or len(words) < 2 or "," in name:
+        return name
+    return f"{words[-1]}, {' '.join(words[:-1])}"
+
+
 @dataclass(frozen=True)
 class Subject:
     """A subject for the book trade (ONIX): a Thema or BISAC category code (with its heading,
@@ -105,6 +152,15 @@ class Settings:
     description: str | None = None
     rights: str | None = None
     series: str | None = None
+    series_number: int | float | None = None  # the publication's place in its series
+    #: ISBN-13 digits of the print book and of the e-book (None when it has none)
+    isbn_print: str | None = None
+    isbn_ebook: str | None = None
+    #: the ISBNs as publication.yaml writes them (hyphens kept), for printing: (print, ebook)
+    isbn_written: tuple[str | None, str | None] = (None, None)
+    #: authors first (role "author"), then the other contributors, in the file's order
+    contributors: tuple[Contributor, ...] = ()
+    toc_depth: int = 2            # heading levels in the e-book's contents: 1 sections, 2 + h2
     slug: str = ""
     layout: str = "brochure"
     cover_image: str | None = None
@@ -114,6 +170,13 @@ class Settings:
     subjects: tuple[Subject, ...] = ()   # for the ONIX message: Thema, BISAC, keywords
     prices: tuple[Price, ...] = ()       # for the ONIX message (``price:``, one or a list)
 
+    def __post_init__(self) -> None:
+        # Settings made in code with names only: the authors as contributors too
+        if self.authors and not any(c.role == "author" for c in self.contributors):
+            object.__setattr__(self, "contributors", tuple(
+                Contributor(name, "author", file_as(name), is_corporate(name))
+                for name in self.authors) + self.contributors)
+
     @property
     def direction(self) -> str:
         """``rtl`` or ``ltr``: ``dir`` when given, else the language's (CLDR)."""
@@ -122,8 +185,34 @@ class Settings:
 
     @property
     def isbn(self) -> str | None:
-        """The ISBN-13 digits when the identifier is an ISBN."""
-        return _isbn13(self.identifier)
+        """The print book's ISBN-13 digits (``isbn.print``, else the identifier when it is an
+        ISBN); the e-book's is :attr:`isbn_ebook`."""
+        return self.isbn_print
+
+    @property
+    def isbn_print_text(self) -> str | None:
+        """The print ISBN as written in publication.yaml (with its hyphens)."""
+        return self.isbn_written[0] or self.isbn_print
+
+    @property
+    def isbn_ebook_text(self) -> str | None:
+        """The e-book ISBN as written in publication.yaml (with its hyphens)."""
+        return self.isbn_written[1] or self.isbn_ebook
+
+    @property
+    def ebook_identifier(self) -> str:
+        """The e-book's unique identifier: ``urn:isbn:`` and its own ISBN; without one, never
+        the print book's ISBN (a store would take the two for one product) but a URN made from
+        it; else the identifier (a URN) as given."""
+        if self.isbn_ebook:
+            return f"urn:isbn:{self.isbn_ebook}"
+        if _isbn13(self.identifier):
+            return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pressroom:ebook:' + _isbn13(self.identifier))}"
+        return self.identifier
+
+    def with_role(self, role: str) -> tuple[Contributor, ...]:
+        """The contributors of one role (``author``, ``editor``, ...)."""
+        return tuple(c for c in self.contributors if c.role == role)
 
 
 # --- value parsers: each returns the value or raises ValueError with a user-facing reason ---
@@ -140,12 +229,88 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
-def _authors(value: Any) -> tuple[str, ...]:
+def _authors(value: Any) -> tuple[Contributor, ...]:
     if isinstance(value, str):
         raise ValueError("must be a list, e.g. [Jane Doe, John Roe]")
     if not isinstance(value, list) or not value:
         raise ValueError("must be a non-empty list of names")
-    return tuple(_text(item) for item in value)
+    return tuple(_person(item, number, "author") for number, item in enumerate(value, start=1))
+
+
+def _contributors(value: Any) -> tuple[Contributor, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a list of '- {name: ..., role: editor}' entries")
+    return tuple(_person(item, number, None) for number, item in enumerate(value, start=1))
+
+
+_PERSON_KEYS = ("name", "role", "file_as", "corporate")
+
+
+def _person(item: Any, number: int, role: str | None) -> Contributor:
+    """One entry of ``authors`` (a name, or a mapping; ``role`` fixed) or of ``contributors``
+    (a mapping with a ``role``)."""
+    where = f"entry {number}"
+    if isinstance(item, dict):
+        unknown = [key for key in item if not isinstance(key, str) or key not in _PERSON_KEYS
+                   or (role and key == "role")]
+        if unknown:
+            known = [key for key in _PERSON_KEYS if not (role and key == "role")]
+            raise ValueError(f"{where} has the unknown key {unknown[0]!r}; known keys: "
+                             f"{', '.join(known)}")
+        if "name" not in item:
+            raise ValueError(f"{where} has no 'name'; write e.g. {{name: Ada Lovelace, ...}}")
+        name = _named(item["name"], where)
+        if role is None:
+            if not isinstance(item.get("role"), str) or item["role"] not in ROLES \
+                    or item["role"] == "author":
+                raise ValueError(f"{where} ({name}) needs a 'role', one of: "
+                                 f"{', '.join(r for r in ROLES if r != 'author')} "
+                                 "(authors belong in 'authors')")
+            role = item["role"]
+        corporate = item.get("corporate", None)
+        if corporate is not None and not isinstance(corporate, bool):
+            raise ValueError(f"{where} ({name}): 'corporate' must be true or false")
+        if corporate is None:
+            corporate = is_corporate(name)
+        filed = _named(item["file_as"], where) if "file_as" in item else file_as(name, corporate)
+        return Contributor(name, role, filed, corporate)
+    if role is None:
+        raise ValueError(f"{where} must be a mapping, e.g. {{name: Jane Doe, role: editor}}")
+    name = _named(item, where)
+    corporate = is_corporate(name)
+    return Contributor(name, role, file_as(name, corporate), corporate)
+
+
+def _named(value: Any, where: str) -> str:
+    try:
+        return _text(value)
+    except ValueError as error:
+        raise ValueError(f"{where}: the name {error}") from None
+
+
+def _series_number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            0 < value < 1e9):  # NaN and infinity too
+        raise ValueError(f"{value!r} must be a positive number, e.g. 3 (or 2.5)")
+    return value
+
+
+def _toc_depth(value: Any) -> int:
+    if isinstance(value, bool) or value not in (1, 2, 3):
+        raise ValueError(f"{value!r} must be 1 (sections), 2 (and their ## headings) or 3 "
+                         "(and ### headings)")
+    return value
+
+
+def _isbn(value: Any) -> str:
+    """An ISBN as written (ISBN-10 or -13, check digit verified); :func:`_isbn13` gives its digits."""
+    value = _text(value)
+    if value.upper().startswith("ISBN"):
+        value = value[4:].lstrip(" :")
+    if not _isbn13(value):
+        raise ValueError(f"{value!r} is not a valid ISBN (the check digit is verified); copy it "
+                         "again from the ISBN agency's record")
+    return value
 
 
 def _date(value: Any) -> dt.date:
@@ -324,10 +489,13 @@ PRINT_FIELDS = {
     "cover": _boolean, "downsample_above": _ppi, "downsample_to": _ppi,
 }
 COVER_FIELDS = {"image": _text}
+ISBN_FIELDS = {"print": _isbn, "ebook": _isbn}
 PUBLICATION_FIELDS: dict[str, Any] = {
     "title": _text, "language": _language, "subtitle": _text, "authors": _authors,
     "publisher": _text, "date": _date, "identifier": _identifier, "description": _text,
-    "rights": _text, "series": _text, "slug": _slug, "layout": _layout, "dir": _choice("ltr", "rtl"),
+    "rights": _text, "series": _text, "series_number": _series_number,
+    "isbn": _mapping(ISBN_FIELDS), "contributors": _contributors, "toc_depth": _toc_depth,
+    "slug": _slug, "layout": _layout, "dir": _choice("ltr", "rtl"),
     "cover": _mapping(COVER_FIELDS, required=("image",)),
     "print": _mapping(PRINT_FIELDS),
     "subjects": _records({"scheme": _choice(*SUBJECT_SCHEMES), "code": _text, "heading": _text},
@@ -475,9 +643,49 @@ def load_settings(path: Path) -> Settings:
     print_values = print_fields(values.pop("print", {}))
     title = values["title"]
     values.setdefault("slug", slugify(title))
+    values = people_and_isbns(values, text, path)
     values.setdefault("identifier", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pressroom:' + title)}")
     return Settings(**values, cover_image=cover.get("image"), print=PrintSettings(**print_values),
                     print_given=frozenset(print_values))
+
+
+def people_and_isbns(values: dict, text: str, path: Path,
+                     others: tuple[Contributor, ...] = ()) -> dict:
+    """``authors`` and ``contributors`` as Settings fields (``authors`` the names,
+    ``contributors`` every Contributor, authors first; ``others``: the contributors kept when
+    only the authors are given), and ``isbn`` as ``isbn_print`` and ``isbn_ebook``: the print
+    one is the identifier when that is an ISBN and ``isbn.print`` is not given. Raises
+    SourceError when the ISBNs contradict each other."""
+    values = dict(values)
+    authors = values.pop("authors", None)
+    contributors = values.pop("contributors", None)
+    if authors is not None or contributors is not None:
+        values["authors"] = tuple(a.name for a in authors or ())
+        values["contributors"] = tuple(authors or ()) + (contributors if contributors is not None
+                                                         else others)
+    given = values.pop("isbn", None)
+    if given is None and "identifier" not in values:
+        return values
+    given = given or {}
+    written_print, written_ebook = given.get("print"), given.get("ebook")
+    isbn_print, isbn_ebook = _isbn13(written_print or ""), _isbn13(written_ebook or "")
+    identifier = _isbn13(values.get("identifier", ""))
+
+    def refuse(key: str, message: str) -> None:
+        line = next((number for number, content in enumerate(text.splitlines(), start=1)
+                     if re.match(rf"\s*{key}\s*:", content)), None)
+        raise SourceError(Problem(message, path, line))
+
+    if isbn_print and isbn_print == isbn_ebook:
+        refuse("ebook", "'isbn.ebook' is the print book's ISBN; the e-book needs an ISBN of its "
+               "own (or none: leave 'ebook' out)")
+    if identifier and not isbn_print and identifier != isbn_ebook:
+        isbn_print, written_print = identifier, values["identifier"]
+    elif identifier and identifier not in (isbn_print, isbn_ebook):
+        refuse("identifier", f"'identifier' {values['identifier']} is neither 'isbn.print' nor "
+               "'isbn.ebook'; leave 'identifier' out or make it one of them")
+    return {**values, "isbn_print": isbn_print, "isbn_ebook": isbn_ebook,
+            "isbn_written": (written_print, written_ebook)}
 
 
 def print_fields(values: dict) -> dict:

@@ -13,13 +13,14 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from .config import LANGUAGE_TAG, PUBLICATION_FIELDS, Settings, isbn_of, parse_yaml, read_mapping
+from .config import (LANGUAGE_TAG, PUBLICATION_FIELDS, Settings, isbn_of, parse_yaml,
+                     people_and_isbns, read_mapping)
 from .diagnostics import Problem, SourceError
 
 TRANSLATIONS = "translations"
 #: The fields a translation's publication.yaml may give; every other one is the original's.
-TRANSLATED = ("title", "subtitle", "description", "rights", "series", "authors", "identifier",
-              "slug", "dir")
+TRANSLATED = ("title", "subtitle", "description", "rights", "series", "authors", "contributors",
+              "identifier", "isbn", "slug", "dir")
 
 
 def editions(source: Path) -> list[str]:
@@ -58,11 +59,19 @@ def edition_settings(source: Path, tag: str, original: Settings) -> Settings:
         if name not in fields:
             fields[name] = _inherited(name)
     problems: list[Problem] = []
-    values = read_mapping(parse_yaml(path.read_text(encoding="utf-8"), path), fields, path, 1,
-                          problems, required=("title",))
+    text = path.read_text(encoding="utf-8")
+    values = read_mapping(parse_yaml(text, path), fields, path, 1, problems, required=("title",))
     if problems:
         raise SourceError(problems)
     values.setdefault("slug", original.slug)
+    # the ISBNs are the edition's own or none (never the original's, checked below)
+    values = {"isbn_print": None, "isbn_ebook": None, "isbn_written": (None, None),
+              **people_and_isbns(values, text, path, others=tuple(
+                  c for c in original.contributors if c.role != "author"))}
+    for isbn in (values["isbn_print"], values["isbn_ebook"]):
+        if isbn and isbn in (original.isbn_print, original.isbn_ebook):
+            raise SourceError(Problem(f"ISBN {isbn} is the original's; each edition needs its "
+                                      "own ISBN (or none, and Pressroom makes a URN)", path))
     if "identifier" not in values:  # never the original's: stores tell the editions apart
         values["identifier"] = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{original.identifier}#{tag}')}"
     elif values["identifier"] == original.identifier or (

@@ -141,20 +141,10 @@ def make_book(publication: Publication, layout: Layout,
     page_starts = page_starts or []
     words = words or layout.words(settings.language)
     book = epub.EpubBook()
-    book.set_identifier(settings.identifier)
-    book.set_title(settings.title)
-    book.set_language(settings.language)
     direction = "rtl" if settings.direction == "rtl" else None  # ltr: the default, no attribute
     if direction:
         book.set_direction(direction)  # the spine's page-progression-direction
-    for number, author in enumerate(settings.authors, start=1):
-        book.add_author(author, uid=f"creator{number}")
-    for name, value in (("publisher", settings.publisher), ("rights", settings.rights),
-                        ("description", settings.description),
-                        ("date", settings.date.isoformat() if settings.date else None)):
-        if value:
-            book.add_metadata("DC", name, value)
-
+    package_metadata(book, settings)
     for prop, value in accessibility_metadata(publication, page_list=bool(page_starts)):
         book.add_metadata(None, "meta", value, {"property": prop})
     if page_starts:
@@ -198,13 +188,20 @@ def make_book(publication: Publication, layout: Layout,
         spine.append(cover)
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": words.cover})
 
+    # the title page and the copyright page, in the reading order after the cover (their
+    # names have an underscore, which no section's id has)
+    for name, title in (("title", words.title_page), ("copyright", words.copyright)):
+        spine.append(_document(book, f"{name}_page", f"{name}_page.xhtml", title,
+                               settings.language, direction, stylesheet,
+                               layout.render(f"epub/{name}.xhtml", **context)))
+
     documents = [
         _document(book, section.id, section_href(section), section.title, settings.language,
                   direction, stylesheet, layout.render("epub/section.xhtml", section=section,
                                             body=renderer.section_body(section), **context))
         for section in publication.sections]
 
-    book.toc = [epub.Link(section_href(s), s.title, s.id) for s in publication.sections]
+    book.toc = contents(publication, settings.toc_depth)
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(title=words.contents, direction=direction)
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
@@ -217,10 +214,95 @@ def make_book(publication: Publication, layout: Layout,
     return book
 
 
+def package_metadata(book: epub.EpubBook, settings) -> None:
+    """The package's metadata as a library catalogue and a store read it: the e-book's own
+    identifier (``urn:isbn:``, else a stable URN, never the print ISBN), the print edition as
+    ``dc:source``, the title and subtitle (``title-type``), the series (a collection with its
+    position), every contributor with a MARC relator role and a ``file-as`` for sorting, the
+    publisher, rights, description and date. The ids have an underscore, which no section's
+    id (a manifest item's) has."""
+    book.set_identifier(settings.ebook_identifier)
+    book.title = settings.title  # the nav's and the NCX's title
+    titles = [("title_main", settings.title, "main")]
+    if settings.subtitle:
+        titles.append(("title_sub", settings.subtitle, "subtitle"))
+    for uid, text, kind in titles:
+        book.add_metadata("DC", "title", text, {"id": uid})
+        _refine(book, uid, "title-type", kind)
+    book.set_language(settings.language)
+    for number, person in enumerate(settings.contributors, start=1):
+        element = "creator" if person.role == "author" else "contributor"
+        uid = f"{element}_{number}"
+        book.add_metadata("DC", element, person.name, {"id": uid})
+        _refine(book, uid, "role", person.relator, scheme="marc:relators")
+        _refine(book, uid, "file-as", person.file_as)
+    if settings.series:
+        book.add_metadata(None, "meta", settings.series,
+                          {"property": "belongs-to-collection", "id": "series_1"})
+        _refine(book, "series_1", "collection-type", "series")
+        if settings.series_number is not None:
+            _refine(book, "series_1", "group-position", f"{settings.series_number:g}")
+    if settings.isbn_print:
+        book.add_metadata("DC", "source", f"urn:isbn:{settings.isbn_print}")
+    for name, value in (("publisher", settings.publisher), ("rights", settings.rights),
+                        ("description", settings.description),
+                        ("date", settings.date.isoformat() if settings.date else None)):
+        if value:
+            book.add_metadata("DC", name, value)
+
+
+def _refine(book: epub.EpubBook, uid: str, prop: str, value: str, scheme: str | None = None):
+    attributes = {"refines": f"#{uid}", "property": prop}
+    if scheme:
+        attributes["scheme"] = scheme
+    book.add_metadata(None, "meta", value, attributes)
+
+
+def contents(publication: Publication, depth: int = 2) -> list:
+    """The table of contents as EbookLib's toc: each section, and with ``depth`` 2 or 3 its
+    ``##`` (and ``###``) headings nested under it (a tuple of the entry and its children)."""
+    def entry(section: Section, heading=None):
+        if heading is None:
+            return epub.Link(section_href(section), section.title, section.id)
+        anchor, title = heading
+        return epub.Link(f"{section_href(section)}#{anchor}", title, f"{section.id}--{anchor}")
+
+    toc: list = []
+    for section in publication.sections:
+        tree: list = []  # (link, children) per h2; children: links of h3
+        for level, anchor, title in headings(section):
+            if level == 2 and depth >= 2:
+                tree.append((entry(section, (anchor, title)), []))
+            elif level == 3 and depth >= 3 and tree:
+                tree[-1][1].append(entry(section, (anchor, title)))
+        children = [(link, kids) if kids else link for link, kids in tree]
+        toc.append((entry(section), children) if children else entry(section))
+    return toc
+
+
+def headings(section: Section) -> list[tuple[int, str, str]]:
+    """``(level, id, text)`` of the section's ``##`` and ``###`` headings, in order."""
+    found = []
+    tokens = section.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag in ("h2", "h3") and token.attrs.get("id"):
+            text = plain_text(tokens[index + 1].children or []).strip()
+            if text:
+                found.append((int(token.tag[1]), str(token.attrs["id"]), text))
+    return found
+
+
+def toc_depth(toc: list) -> int:
+    """How many levels an EbookLib toc has (the NCX's ``dtb:depth``)."""
+    return max((1 + (toc_depth(item[1]) if isinstance(item, tuple) else 0) for item in toc),
+               default=0)
+
+
 def page_break_source(publication: Publication) -> str:
-    """The edition the page breaks come from: the brochure's ISBN, else its title."""
+    """The edition the page breaks come from: the print ISBN as a URN, else its title."""
     settings = publication.settings
-    return settings.isbn or f"{settings.title}, print edition (PDF)"
+    return f"urn:isbn:{settings.isbn_print}" if settings.isbn_print else \
+        f"{settings.title}, print edition (PDF)"
 
 
 def page_list(publication: Publication, page_starts: list[PageStart]) -> list[tuple[str, str]]:
@@ -233,31 +315,47 @@ def page_list(publication: Publication, page_starts: list[PageStart]) -> list[tu
 def accessibility_metadata(publication: Publication,
                            page_list: bool = False) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, claiming only what is true of this book (``page_list``:
-    it has the print edition's page breaks and a page list)."""
+    it has the print edition's page breaks and a page list): each feature and each sentence of
+    the summary is there because the book has what it names."""
     images = publication.images
     all_described = all(figure.alt for figure in publication.figures) and all(
         plain_text(token.children).strip()
         for section in publication.sections for token in _inline_images(section))
+    footnotes = any(section.footnotes for section in publication.sections)
+    tables = [table for section in publication.sections for table in _tables(section)]
+    subsections = publication.settings.toc_depth >= 2 and any(
+        level == 2 for section in publication.sections for level, _, _ in headings(section))
     modes = [("schema:accessMode", "textual")]
     if images:
         modes.append(("schema:accessMode", "visual"))
     sufficient = ["textual"] if not images or all_described else []
     if images:
         sufficient.append("textual,visual")
+    # every section opens with a heading and is in the contents; the stylesheet leaves
+    # colours and sizes to the reading system
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if images and all_described:
         features.insert(0, "alternativeText")
     if page_list:
         features += ["printPageNumbers", "pageNavigation"]
-    summary = ("A reflowable EPUB with a navigable table of contents, landmarks, headings in "
-               "reading order and footnotes linked both ways. ")
+    summary = [("A reflowable EPUB with a table of contents to its sections"
+                + (" and their subsections" if subsections else "")
+                + ", landmarks, and headings in reading order.")]
+    if footnotes:
+        summary.append("Footnotes are linked to their references and back.")
+    if tables:
+        summary.append("Tables have header rows." if all(tables) else
+                       "Some tables lack a header row.")
     if page_list:
-        summary += "Page breaks and a page list follow the print edition. "
-    summary += (f"All {len(images)} images have text alternatives." if images and all_described
-                else "Some images lack text alternatives." if images else "It has no images.")
+        summary.append("Page breaks and a page list follow the print edition.")
+    summary.append(f"All {len(images)} images have text alternatives." if images and all_described
+                   else "Some images lack text alternatives." if images else "It has no images.")
+    # hazards: no sound, video or script; images are still pictures (the e-reader variants keep
+    # one frame; the SVG sanitiser drops animation)
     claims = (modes + [("schema:accessModeSufficient", mode) for mode in sufficient]
               + [("schema:accessibilityFeature", feature) for feature in features]
-              + [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)])
+              + [("schema:accessibilityHazard", "none"),
+                 ("schema:accessibilitySummary", " ".join(summary))])
     # The conformance claim stands only where the book can meet it: an image without a text
     # alternative fails WCAG 1.1.1. The rest is what 'publish.py check' verifies with Ace.
     certifier = publication.settings.publisher or next(iter(publication.settings.authors), None)
@@ -266,6 +364,21 @@ def accessibility_metadata(publication: Publication,
         if certifier:
             claims.append(("a11y:certifiedBy", certifier))
     return claims
+
+
+def _tables(section: Section):
+    """For each table of the section: whether its header row has text (a table written in
+    Markdown always has a header row, which may be left empty)."""
+    tokens = section.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            header = []
+            for inner in tokens[index + 1:]:
+                if inner.type == "thead_close" or inner.type == "table_close":
+                    break
+                if inner.type == "inline":
+                    header.append(plain_text(inner.children or []).strip())
+            yield any(header)
 
 
 def _inline_images(section: Section):
@@ -300,7 +413,8 @@ def write_epub(publication: Publication, layout: Layout, path: Path,
                                          "compresslevel": 0})
         _repack(tmp, modified, publication.settings.language,
                 page_list(publication, page_starts or []), words.pages,
-                "rtl" if publication.settings.direction == "rtl" else None)
+                "rtl" if publication.settings.direction == "rtl" else None,
+                max(1, toc_depth(book.toc)))
     return list(words.warnings)
 
 
@@ -315,7 +429,7 @@ def _document(book, uid, file_name, title, language, direction, stylesheet,
 
 def _repack(path: Path, when: dt.datetime, language: str,
             pages: list[tuple[str, str]] = (), pages_title: str = "Pages",
-            direction: str | None = None) -> None:
+            direction: str | None = None, depth: int = 1) -> None:
     """Rewrite the zip with fixed entry times, mimetype first and stored, the package's
     ``language`` on its root element (EbookLib writes only dc:language) and the page list
     (``pages``, headed ``pages_title``) in the nav document (EbookLib's own page list is
@@ -327,6 +441,10 @@ def _repack(path: Path, when: dt.datetime, language: str,
                 else data) for name, data in entries]
     entries = [(name, _with_package_language(data, language) if name.endswith(".opf") else data)
                for name, data in entries]
+    # EbookLib writes dtb:depth 0 whatever the nesting; reading systems take it as given
+    entries = [(name, data.replace(b'<meta content="0" name="dtb:depth"/>',
+                                   f'<meta content="{depth}" name="dtb:depth"/>'.encode())
+                if name.endswith(".ncx") else data) for name, data in entries]
     entries.sort(key=lambda entry: entry[0] != "mimetype")
     with zipfile.ZipFile(path, "w") as target:
         for name, data in entries:

@@ -121,7 +121,7 @@ def test_check_runs_epubcheck_and_exits_1_on_a_broken_epub(source, tmp_path):
     epub = out / "field-notes.epub"
     with zipfile.ZipFile(epub) as original:
         entries = {name: original.read(name) for name in original.namelist()}
-    entries["EPUB/content.opf"] = entries["EPUB/content.opf"].replace(b"<dc:title>", b"<dc:titel>").replace(
+    entries["EPUB/content.opf"] = entries["EPUB/content.opf"].replace(b"<dc:title ", b"<dc:titel ").replace(
         b"</dc:title>", b"</dc:titel>")
     with zipfile.ZipFile(epub, "w") as broken:
         for name, data in entries.items():

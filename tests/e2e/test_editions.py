@@ -61,8 +61,8 @@ def test_each_edition_is_built_beside_the_original(built):
     original, arabic = epub_package(out / "udhr-ko.epub"), epub_package(out / "ar" / "udhr-ko.epub")
     assert "<dc:language>ko</dc:language>" in original
     assert "<dc:language>ar</dc:language>" in arabic
-    assert "<dc:title>세계인권선언</dc:title>" in original
-    assert "<dc:title>الإعلان العالمي لحقوق الإنسان</dc:title>" in arabic
+    assert "<dc:title id=\"title_main\">세계인권선언</dc:title>" in original
+    assert "<dc:title id=\"title_main\">الإعلان العالمي لحقوق الإنسان</dc:title>" in arabic
     identifiers = [re.search(r'<dc:identifier id="id">([^<]+)<', package)[1]
                    for package in (original, arabic)]
     assert identifiers[0] != identifiers[1] and all(i.startswith("urn:uuid:") for i in identifiers)

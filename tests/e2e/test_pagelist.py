@@ -176,7 +176,8 @@ def test_the_accessibility_metadata_names_the_print_edition(report):
         opf = epub.read("EPUB/content.opf").decode("utf-8")
     assert '<meta property="schema:accessibilityFeature">printPageNumbers</meta>' in opf
     assert '<meta property="schema:accessibilityFeature">pageNavigation</meta>' in opf
-    source = report.publication.settings.isbn or f"{report.publication.settings.title}, print edition"
+    isbn = report.publication.settings.isbn
+    source = f"urn:isbn:{isbn}" if isbn else f"{report.publication.settings.title}, print edition"
     assert re.search(rf'<meta property="pageBreakSource">{re.escape(html.escape(source, False))}', opf)
 
 

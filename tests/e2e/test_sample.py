@@ -167,8 +167,10 @@ def test_epub_metadata(sample, publication):
         assert epub.namelist()[0] == "mimetype"
         assert epub.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
     settings = publication.settings
-    for expected in (settings.identifier, "<dc:language>en</dc:language>",
-                     "<dc:creator id=\"creator1\">Beijing Foreign Affairs Office</dc:creator>",
+    for expected in (settings.ebook_identifier, "<dc:language>en</dc:language>",
+                     "<dc:creator id=\"creator_1\">Beijing Foreign Affairs Office</dc:creator>",
+                     # an organisation: filed as written, not "Office, Beijing Foreign Affairs"
+                     '<meta refines="#creator_1" property="file-as">Beijing Foreign Affairs Office</meta>',
                      "<dc:date>2023-01-30</dc:date>", "dcterms:modified", "properties=\"cover-image\"",
                      '<meta property="schema:accessibilityFeature">alternativeText</meta>',
                      '<meta property="schema:accessibilityHazard">none</meta>'):

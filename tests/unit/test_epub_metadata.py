@@ -21,9 +21,9 @@ def publication(tmp_path, body: str):
                     read_sections(tmp_path))
 
 
-def claims(pub) -> dict[str, list[str]]:
+def claims(pub, page_list: bool = False) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for prop, value in accessibility_metadata(pub):
+    for prop, value in accessibility_metadata(pub, page_list=page_list):
         found.setdefault(prop, []).append(value)
     return found
 
@@ -67,3 +67,51 @@ def test_the_publisher_certifies_the_conformance(tmp_path):
     pub = assemble(load_settings(tmp_path / "manuscript" / "publication.yaml"), tmp_path,
                    read_sections(tmp_path))
     assert claims(pub)["a11y:certifiedBy"] == ["The Office"]
+
+
+# --- each sentence of the summary and each feature only where the book has what it names ---
+
+def summary(pub, page_list: bool = False) -> str:
+    return claims(pub, page_list)["schema:accessibilitySummary"][0]
+
+
+def test_footnotes_are_claimed_only_in_a_book_with_footnotes(tmp_path):
+    assert "Footnotes" not in summary(publication(tmp_path / "a", "# A\n\nNo notes here.\n"))
+    noted = publication(tmp_path / "b", "# A\n\nA claim.[^1]\n\n[^1]: Its source.\n")
+    assert "Footnotes are linked to their references and back." in summary(noted)
+
+
+def test_tables_are_claimed_only_in_a_book_with_tables(tmp_path):
+    assert "Tables" not in summary(publication(tmp_path / "a", "# A\n\nNo tables.\n"))
+    table = "# A\n\n| Month | Tonnes |\n|---|---|\n| May | 3 |\n"
+    assert "Tables have header rows." in summary(publication(tmp_path / "b", table))
+
+
+def test_a_table_with_an_empty_header_row_is_not_claimed_to_have_one(tmp_path):
+    table = "# A\n\n| | |\n|---|---|\n| May | 3 |\n"
+    text = summary(publication(tmp_path, table))
+    assert "Tables have header rows." not in text and "Some tables lack a header row." in text
+
+
+def test_subsections_in_the_contents_only_when_there_are_some(tmp_path):
+    flat = summary(publication(tmp_path / "a", "# A\n\nText.\n"))
+    assert "to its sections, landmarks" in flat and "subsections" not in flat
+    nested = summary(publication(tmp_path / "b", "# A\n\n## Part one\n\nText.\n"))
+    assert "to its sections and their subsections" in nested
+
+
+def test_print_page_numbers_only_with_a_page_list(tmp_path):
+    pub = publication(tmp_path, "# A\n\nText.\n")
+    without = claims(pub)
+    assert not {"printPageNumbers", "pageNavigation"} & set(without["schema:accessibilityFeature"])
+    assert "page list" not in summary(pub)
+    with_pages = claims(pub, page_list=True)
+    assert {"printPageNumbers", "pageNavigation"} <= set(with_pages["schema:accessibilityFeature"])
+    assert "Page breaks and a page list follow the print edition." in summary(pub, page_list=True)
+
+
+def test_no_feature_the_model_cannot_have(tmp_path):
+    """MathML and long descriptions: a manuscript cannot hold them, so they are never claimed."""
+    features = claims(publication(tmp_path, '# A\n\n## B\n\n![A teal square.](pic.jpg "Teal")[^1]\n\n'
+                                             "[^1]: Note.\n"), page_list=True)["schema:accessibilityFeature"]
+    assert not {"MathML", "longDescription", "describedMath", "captions", "audioDescription"} & set(features)

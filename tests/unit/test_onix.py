@@ -26,8 +26,10 @@ NS = {"o": NAMESPACE}
 
 @pytest.fixture(scope="module")
 def features():
+    """The features publication with its print ISBN only (its ``identifier``): one product."""
     publication, _ = load_publication(PUBLICATIONS / "features")
-    return publication
+    return dataclasses.replace(publication, settings=dataclasses.replace(
+        publication.settings, isbn_ebook=None))
 
 
 def with_fields(publication, **fields):
