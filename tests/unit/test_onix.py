@@ -77,8 +77,11 @@ def test_the_identifier_isbn_makes_one_print_product(features, tmp_path):
     extents = {e.findtext("o:ExtentType", namespaces=NS): e.findtext("o:ExtentValue", namespaces=NS)
                for e in detail.findall("o:Extent", NS)}
     assert extents == {"06": "12", "11": "11"}
-    assert texts(detail, "o:Contributor/o:ContributorRole") == ["A01", "A01"]
-    assert texts(detail, "o:Contributor/o:PersonName") == ["Ada Lovelace", "Charles Babbage"]
+    # two authors, an editor and a design studio (publication.yaml's contributors)
+    assert texts(detail, "o:Contributor/o:ContributorRole") == ["A01", "A01", "B01", "A11"]
+    assert texts(detail, "o:Contributor/o:PersonName") == ["Ada Lovelace", "Charles Babbage",
+                                                            "Jane Roe"]
+    assert texts(detail, "o:Contributor/o:CorporateName") == ["Harbour Studio Ltd"]
     assert texts(detail, "o:Language/o:LanguageCode") == ["eng"]  # en-GB
     assert texts(detail, "o:TitleDetail/o:TitleElement/o:Subtitle") == ["A test of every feature"]
     assert product.findtext("o:PublishingDetail/o:PublishingDate/o:Date", namespaces=NS) == "20240315"
