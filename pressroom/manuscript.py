@@ -96,6 +96,10 @@ def read_section(path: Path, md: MarkdownIt, images_dir: Path) -> Section:
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
 
+    decoded: list[Problem] = []
+    _decoded_controls(tokens, path, decoded)
+    if decoded:
+        raise SourceError(decoded)
     section_id = front.get("id") or slugify(re.sub(r"^[0-9]+[-_ .]*", "", path.stem))
     _image_attributes(tokens)
     _heading_attributes(tokens, section_id)
@@ -383,6 +387,28 @@ def _undefined_footnotes(tokens: list[Token], path: Path, problems: list[Problem
                 f"footnote [^{label}] has no definition; add a line '[^{label}]: the note' "
                 "after the paragraph, or remove the call", path,
                 token.map[0] + 1 if token.map else None))
+
+
+def _decoded_controls(tokens: list[Token], path: Path, problems: list[Problem]) -> None:
+    """A character reference (``&#12;``) that Markdown decodes to a character no output can
+    hold (the file itself was checked by :func:`unpublishable`)."""
+    lines = set()
+    for token in tokens:
+        for child in _all_children(token):
+            if child.type == "text" and UNPUBLISHABLE.search(child.content):
+                line = token.map[0] + 1 if token.map else None
+                if line not in lines:
+                    lines.add(line)
+                    char = UNPUBLISHABLE.search(child.content)[0]
+                    problems.append(Problem(
+                        f"a character reference stands for U+{ord(char):04X}, a control "
+                        "character no output can hold; delete it", path, line))
+
+
+def _all_children(token: Token):
+    for child in token.children or []:
+        yield child
+        yield from _all_children(child)
 
 
 def _resolve_images(tokens: list[Token], path: Path, images_dir: Path,

@@ -251,3 +251,14 @@ def test_headings_in_any_script_get_readable_ids(tmp_path):
     section = read_section(path, markdown(), tmp_path / "images")
     ids = [token.attrs["id"] for token in section.tokens if token.type == "heading_open"]
     assert ids == ["lunyu-学而第一", "lunyu-为政第二"]
+
+
+def test_a_character_reference_to_a_control_character_is_an_error_with_its_line(source):
+    """``&#12;`` decodes to U+000C (the one C0 control markdown-it keeps; it replaces the others
+    by U+FFFD), which no XML output (the EPUB) can hold."""
+    problem = error(source, "# 0 &#12; 0\n\nText.\n\nMore &#xC; here.\n").problems
+    assert [(p.line, p.message) for p in problem] == [
+        (1, "a character reference stands for U+000C, a control character no output can hold; "
+            "delete it"),
+        (5, "a character reference stands for U+000C, a control character no output can hold; "
+            "delete it")]
