@@ -28,6 +28,12 @@ TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0)}
 #: of a perfect-bound book has two sides; a saddle-stitched sheet folds into four pages).
 PAGE_MULTIPLE = {"saddle-stitch": 4, "perfect": 2, "none": 1}
 BINDINGS = tuple(PAGE_MULTIPLE)
+
+
+def padded_page_count(pages: int, binding: str) -> int:
+    """The page count a binding takes: ``pages`` and the blanks that make it a multiple of
+    the binding's (the press files pad so; the ONIX record counts so)."""
+    return pages + -pages % PAGE_MULTIPLE[binding]
 SECTION_KINDS = ("front", "body", "back")
 LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 

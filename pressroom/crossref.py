@@ -116,12 +116,13 @@ def _section_targets(section: Section, numbering: Numbering, words: Words,
                      targets: dict[str, Target]) -> None:
     """The section itself (by its id) and each of its headings (by theirs): a numbered section
     reads "Section II"; a heading, or a section without a number, reads as its title."""
+    from .manuscript import plain_text  # (manuscript imports this module)
+
     number = numeral(section.number, numbering.sections) if section.number else ""
     text = unbroken(words.fill("section_label", number=number), number) if number else section.title
     targets.setdefault(section.id, Target(section, None, text, number))
     for index, token in enumerate(section.tokens):
         if token.type == "heading_open" and token.attrs.get("id"):
-            from .manuscript import plain_text
             title = plain_text(section.tokens[index + 1].children).strip()
             targets.setdefault(str(token.attrs["id"]), Target(section, str(token.attrs["id"]),
                                                               title, title))

@@ -24,7 +24,7 @@ from . import images
 from .config import FRONT_MATTER_FIELDS, UNPUBLISHABLE, parse_yaml, read_mapping, slugify
 from .diagnostics import Problem, SourceError
 from .crossref import crossref_plugin
-from .model import Figure, Footnote, Image, Section, Table
+from .model import Figure, Footnote, Image, Section, Table, walk_tokens
 
 PLACEMENTS = ("full-width", "full-bleed", "half")
 #: ``{width=...}`` on a figure: a percentage of the text width, or a length in mm, cm or in.
@@ -394,7 +394,7 @@ def _decoded_controls(tokens: list[Token], path: Path, problems: list[Problem]) 
     hold (the file itself was checked by :func:`unpublishable`)."""
     lines = set()
     for token in tokens:
-        for child in _all_children(token):
+        for child in walk_tokens(token.children or []):
             if child.type == "text" and UNPUBLISHABLE.search(child.content):
                 line = token.map[0] + 1 if token.map else None
                 if line not in lines:
@@ -403,12 +403,6 @@ def _decoded_controls(tokens: list[Token], path: Path, problems: list[Problem]) 
                     problems.append(Problem(
                         f"a character reference stands for U+{ord(char):04X}, a control "
                         "character no output can hold; delete it", path, line))
-
-
-def _all_children(token: Token):
-    for child in token.children or []:
-        yield child
-        yield from _all_children(child)
 
 
 def _resolve_images(tokens: list[Token], path: Path, images_dir: Path,

@@ -121,7 +121,7 @@ class Section:
         any block or span given one with ``{#id}``."""
         found = {self.id, *(figure.id for figure in self.figures),
                  *(table.id for table in self.tables if table.id)}
-        for token in _walk(self.tokens):
+        for token in walk_tokens(self.tokens):
             if token.attrs.get("id"):
                 found.add(str(token.attrs["id"]))
         return found
@@ -177,18 +177,19 @@ class Publication:
 def section_images(section: Section) -> list[Image]:
     """Images of a section: its figures and the inline images in its text."""
     images = [figure.image for figure in section.figures]
-    for token in _walk(section.tokens):
+    for token in walk_tokens(section.tokens):
         if token.type == "image" and isinstance(token.meta.get("image"), Image):
             images.append(token.meta["image"])
     for footnote in section.footnotes.values():
-        for token in _walk(footnote.tokens):
+        for token in walk_tokens(footnote.tokens):
             if token.type == "image" and isinstance(token.meta.get("image"), Image):
                 images.append(token.meta["image"])
     return images
 
 
-def _walk(tokens: list[Token]):
+def walk_tokens(tokens: list[Token]):
+    """Each token and, depth first, the tokens inside it (an inline's children, an image's alt)."""
     for token in tokens:
         yield token
         if token.children:
-            yield from _walk(token.children)
+            yield from walk_tokens(token.children)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .config import PAGE_MULTIPLE, Settings
+from .config import Settings, padded_page_count
 from .model import Publication
 from .printers import PAPERS, spine_mm
 
@@ -90,12 +90,6 @@ def language_code(tag: str) -> str:
     return getattr(language, "bibliographic", None) or language.alpha_3
 
 
-def print_pages(pages: int, binding: str) -> int:
-    """The press PDF's page count: the screen PDF's pages padded with blanks for the binding,
-    as the press files pad them (pressroom.targets.press.pad_for_binding)."""
-    return pages + -pages % PAGE_MULTIPLE[binding]
-
-
 def thickness_mm(pages: int, settings: Settings) -> float:
     """A perfect-bound book's spine (leaves times caliper and the cover's wrap); a stapled or
     unbound one's leaves times caliper."""
@@ -150,7 +144,7 @@ def _product(root, publication: Publication, medium: str, isbn: str, others: dic
     _add(detail, "ProductComposition", "00")  # list 2: a single-item retail product
     if medium == "print":
         _add(detail, "ProductForm", PRINT_FORM[settings.print.binding])
-        press_pages = print_pages(pages, settings.print.binding)
+        press_pages = padded_page_count(pages, settings.print.binding)
         trim = settings.print.trim
         for kind, value in (("01", trim.height_mm), ("02", trim.width_mm),
                             ("03", thickness_mm(press_pages, settings))):  # list 48
@@ -197,7 +191,7 @@ def _product(root, publication: Publication, medium: str, isbn: str, others: dic
     language = _add(detail, "Language")
     _add(language, "LanguageRole", "01")  # list 22: language of text
     _add(language, "LanguageCode", language_code(settings.language))
-    for kind, count in ((("06", print_pages(pages, settings.print.binding)), ("11", pages))
+    for kind, count in ((("06", padded_page_count(pages, settings.print.binding)), ("11", pages))
                         if medium == "print" else (("08", pages),)):
         extent = _add(detail, "Extent")  # list 23: production / content / print counterpart
         _add(extent, "ExtentType", kind)

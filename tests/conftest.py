@@ -30,14 +30,21 @@ def features(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_book(tmp_path_factory):
     """The repository's sample, with ``layout: book`` and the layout's trim (A5)."""
-    source = tmp_path_factory.mktemp("sample-book-source")
-    for folder in ("manuscript", "images"):
-        shutil.copytree(REPOSITORY / folder, source / folder)
-    settings = source / "manuscript" / "publication.yaml"
-    text = settings.read_text(encoding="utf-8")
-    text = re.sub(r"^(layout|\s+trim):.*\n", "", text, flags=re.M)  # the layout's A5 applies
-    settings.write_text(text + "layout: book\n", encoding="utf-8")
+    source = in_book_layout(REPOSITORY, tmp_path_factory.mktemp("sample-book-source"))
     return build(source, tmp_path_factory.mktemp("sample-book"), targets=("pdf",))
+
+
+def in_book_layout(original: Path, source: Path, print_keys: tuple[str, ...] = ("trim",)) -> Path:
+    """A copy of ``original``'s manuscript/ and images/ in ``source`` with ``layout: book``;
+    the ``print:`` settings named in ``print_keys`` are dropped, so the book layout's apply."""
+    for folder in ("manuscript", "images"):
+        shutil.copytree(original / folder, source / folder)
+    settings = source / "manuscript" / "publication.yaml"
+    keys = "|".join(print_keys)
+    text = re.sub(rf"^(layout|\s+(?:{keys})):.*\n", "", settings.read_text(encoding="utf-8"),
+                  flags=re.M)
+    settings.write_text(text + "layout: book\n", encoding="utf-8")
+    return source
 
 
 @pytest.fixture(scope="session")

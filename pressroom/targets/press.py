@@ -22,7 +22,7 @@ from ..colour import convert_pdf_to_cmyk, image_to_cmyk
 from ..cover import Spread, wanted as cover_wanted, write_cover
 from ..downsample import downsample_images
 from ..folios import folios, number_tree, padded, set_page_labels
-from ..config import PAGE_MULTIPLE
+from ..config import PAGE_MULTIPLE, padded_page_count
 from ..images import made_in_parallel
 from ..impose import impose_saddle_stitch
 from ..imprint import build_time
@@ -226,8 +226,7 @@ def output_intent_css(profile: Path) -> str:
 
 def pad_for_binding(pdf: pikepdf.Pdf, binding: str) -> int:
     """Blank pages before the back cover until the page count suits the binding."""
-    multiple = PAGE_MULTIPLE[binding]
-    missing = -len(pdf.pages) % multiple
+    missing = padded_page_count(len(pdf.pages), binding) - len(pdf.pages)
     last = pdf.pages[-1]
     for _ in range(missing):
         blank = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=last.MediaBox,

@@ -12,7 +12,6 @@ finding, printed by ``test_the_page_check_warnings_name_page_and_source`` (``pyt
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from pressroom.build import build
 from pressroom.ebookcheck import epubcheck
 from pressroom.preflight import empty_boxes
 
-from ..conftest import output
+from ..conftest import in_book_layout, output
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 EXCERPTS = ("crawler", "platform-maturity", "rust-cargo-ru")
@@ -34,14 +33,8 @@ def source_in(tmp_path_factory, name: str, layout: str) -> Path:
     """The excerpt itself (brochure), or a copy with ``layout: book`` and the book's trim."""
     if layout == "brochure":
         return CORPUS / name
-    source = tmp_path_factory.mktemp(f"{name}-book-source")
-    for folder in ("manuscript", "images"):
-        shutil.copytree(CORPUS / name / folder, source / folder)
-    settings = source / "manuscript" / "publication.yaml"
-    text = settings.read_text(encoding="utf-8")
-    text = re.sub(r"^(layout|\s+trim|\s+binding):.*\n", "", text, flags=re.M)
-    settings.write_text(text + "layout: book\n", encoding="utf-8")
-    return source
+    return in_book_layout(CORPUS / name, tmp_path_factory.mktemp(f"{name}-book-source"),
+                          ("trim", "binding"))
 
 
 @pytest.fixture(scope="session", params=[(name, layout) for name in EXCERPTS for layout in LAYOUTS],

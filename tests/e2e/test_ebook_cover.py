@@ -16,7 +16,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from pressroom.build import build, load_publication
 
-from ..conftest import PUBLICATIONS, REPOSITORY, epub_documents, output
+from ..conftest import PUBLICATIONS, REPOSITORY, epub_documents, in_book_layout, output
 
 COVER = "EPUB/images/cover.jpg"
 
@@ -33,13 +33,7 @@ def sample_epub(tmp_path_factory):
 @pytest.fixture(scope="module")
 def book_source(tmp_path_factory):
     """The sample with ``layout: book`` (A5, the half-title as the screen PDF's first page)."""
-    source = tmp_path_factory.mktemp("book-source")
-    for folder in ("manuscript", "images"):
-        shutil.copytree(REPOSITORY / folder, source / folder)
-    settings = source / "manuscript" / "publication.yaml"
-    text = re.sub(r"^(layout|\s+trim):.*\n", "", settings.read_text(encoding="utf-8"), flags=re.M)
-    settings.write_text(text + "layout: book\n", encoding="utf-8")
-    return source
+    return in_book_layout(REPOSITORY, tmp_path_factory.mktemp("book-source"))
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ lead to their figure, the table keeps its caption, the sketch is not blown up.""
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from pressroom.build import build
 from pressroom.ebookcheck import epubcheck
 
-from ..conftest import PUBLICATIONS, output
+from ..conftest import PUBLICATIONS, in_book_layout, output
 
 FORMS = PUBLICATIONS / "forms"
 
@@ -26,12 +25,7 @@ FORMS = PUBLICATIONS / "forms"
 def forms(request, tmp_path_factory):
     source = FORMS
     if request.param == "book":
-        source = tmp_path_factory.mktemp("forms-book-source")
-        for folder in ("manuscript", "images"):
-            shutil.copytree(FORMS / folder, source / folder)
-        settings = source / "manuscript" / "publication.yaml"
-        text = re.sub(r"^layout:.*\n", "", settings.read_text(encoding="utf-8"), flags=re.M)
-        settings.write_text(text + "layout: book\n", encoding="utf-8")
+        source = in_book_layout(FORMS, tmp_path_factory.mktemp("forms-book-source"))
     targets = ("pdf", "epub", "web") if request.param == "book" else ("all",)
     return request.param, build(source, tmp_path_factory.mktemp(f"forms-{request.param}"), targets)
 
