@@ -18,6 +18,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -137,6 +138,8 @@ def build_catalogue(titles: list[Title], out: Path, options: list[str], workers:
     own, e.g. ``--target pdf``), ``workers`` at a time here or on the Dask cluster at
     ``scheduler``; ``report(outcome, done, total)`` as each one ends. The outcomes in the
     catalogue's order, the titles with a problem among them (exit 2, not built)."""
+    global _stopping
+    _stopping = False
     outcomes: dict[int, Outcome] = {}
     report = report or (lambda outcome, done, total: None)
     shared = out / SHARED_CACHE
@@ -161,9 +164,10 @@ def build_catalogue(titles: list[Title], out: Path, options: list[str], workers:
                     outcomes[index] = Outcome(titles[index].slug, str(titles[index].source),
                                               EXIT_INTERNAL, errors=[_lost(error)])
                 report(outcomes[index], len(outcomes), len(titles))
-        except BaseException:
+        except BaseException:  # Ctrl-C or a stop signal: the titles' builds stop as theirs
             for future in futures:
                 future.cancel()
+            _stop_running()
             raise
     return [outcomes[index] for index in range(len(titles))]
 
@@ -196,8 +200,8 @@ class _executor:
 
     def __exit__(self, *exc):
         try:
-            if self.client is None:
-                self.executor.shutdown(wait=exc[0] is None, cancel_futures=True)
+            if self.client is None:  # (stopped: waits for the builds to stop)
+                self.executor.shutdown(wait=True, cancel_futures=True)
             else:
                 self.client.close()
         except Exception:  # noqa: BLE001 - a cluster gone while closing: nothing left to do
@@ -255,16 +259,25 @@ def build_title(source: str, out: str, shared: str, slug: str, options: list[str
                       "the outputs at the same paths as this command (a shared filesystem)")
     command = [sys.executable, "-m", "pressroom", "build", "--source", source, "--out", out,
                "--cache", shared, "--json", "-q", *options]
-    process = subprocess.run(command, capture_output=True, text=True,
-                             cwd=cwd if os.path.isdir(cwd) else "/",
-                             env={**os.environ, PARENT: str(os.getpid())})
+    with _running_lock:
+        if _stopping:
+            return failed("not started: the catalogue was stopped", 130)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, cwd=cwd if os.path.isdir(cwd) else "/",
+                                   env={**os.environ, PARENT: str(os.getpid())})
+        _running.add(process)
+    try:
+        stdout, stderr = process.communicate()
+    finally:
+        with _running_lock:
+            _running.discard(process)
     code = process.returncode if process.returncode >= 0 else 128 - process.returncode
     outcome = Outcome(slug, source, code, time.monotonic() - started, host=host)
     try:
-        outcome.report = json.loads(process.stdout)
+        outcome.report = json.loads(stdout)
     except ValueError:
         pass
-    for line in process.stderr.splitlines():
+    for line in stderr.splitlines():
         if line.startswith("error: "):
             outcome.errors.append(line.removeprefix("error: "))
         elif line.startswith("warning: ") and outcome.report is None:
@@ -279,6 +292,22 @@ def build_title(source: str, out: str, shared: str, slug: str, options: list[str
         outcome.errors.append(f"its build process was killed (signal {-process.returncode}); "
                               "the outputs of its last good build are kept")
     return outcome
+
+
+_running: set[subprocess.Popen] = set()  # the title builds this process started and waits for
+_running_lock = threading.Lock()
+_stopping = False
+
+
+def _stop_running() -> None:
+    """Send SIGTERM to the title builds this process runs and start no more: each stops as
+    for Ctrl-C (no temporary file, earlier outputs kept). On a cluster, the titles already
+    running finish on their workers (Dask does not stop a running task)."""
+    global _stopping
+    with _running_lock:
+        _stopping = True
+        for process in _running:
+            process.terminate()
 
 
 def stop_with_parent() -> None:

@@ -116,6 +116,27 @@ def test_same_slug_twice_is_that_titles_error(tmp_path):
     assert (out / slug / f"{slug}.pdf").is_file()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def test_a_stopped_catalogue_stops_its_builds(titles, tmp_path):
+    out = tmp_path / "out"
+    command = subprocess.Popen([*COMMAND, "--catalogue", str(titles), "--out", str(out),
+                                "--workers", "1"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: children(command.pid), "the first title's build to start")
+        builds = children(command.pid)
+        command.send_signal(signal.SIGTERM)  # as a supervisor stops a job
+        stdout, stderr = command.communicate(timeout=300)
+    finally:
+        if command.poll() is None:
+            command.kill()
+    assert command.returncode == 128 + signal.SIGTERM, stderr
+    assert "interrupted" in stderr
+    assert all(state(pid) in ("gone", "Z") for pid in builds)  # waited for, not orphaned
+    assert not (out / "part-v").exists()  # the second title was never started
+    assert not list(out.rglob("*.part"))
+
+
 # --- on a Dask cluster: a scheduler and two workers on this machine ---
 
 def free_port() -> int:
