@@ -85,6 +85,7 @@ def output_lock(out: Path, waiting=None):
     stops). A second build waits for the first; ``waiting()`` is called once if it must."""
     import fcntl
 
+    made = [folder for folder in (out, (out / LOCK).parent) if not folder.exists()]
     (out / LOCK).parent.mkdir(parents=True, exist_ok=True)
     with open(out / LOCK, "a") as lock:
         try:
@@ -96,6 +97,11 @@ def output_lock(out: Path, waiting=None):
         try:
             yield
         finally:
+            if made and os.listdir((out / LOCK).parent) == [LOCK.name]:
+                (out / LOCK).unlink()  # a build that wrote nothing leaves no folder behind
+                for folder in reversed(made):
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 

@@ -30,6 +30,9 @@ from .diagnostics import (EXIT_INTERNAL, EXIT_USER_ERROR, LOGGER, Problem, Sourc
 
 SHARED_CACHE = CACHE / "shared"  # inside the catalogue's output folder
 CONNECT_SECONDS = 10  # how long to try to reach a scheduler, and to wait for its first worker
+#: What the command's environment says of a build, passed on to each title's (on a cluster, a
+#: worker's environment is its own): the time reproducible builds write.
+PASSED_ON = ("SOURCE_DATE_EPOCH",)
 #: Set in a title's build process: the process to stop with (see :func:`stop_with_parent`).
 PARENT = "PRESSROOM_STOP_WITH_PARENT"
 
@@ -145,8 +148,10 @@ def build_catalogue(titles: list[Title], out: Path, options: list[str], workers:
     shared = out / SHARED_CACHE
     todo = {index: title for index, title in enumerate(titles) if not title.problem}
     digest = code_digest()
+    settings = {name: os.environ.get(name) for name in PASSED_ON}
     arguments = {index: (str(title.source), str(out / title.slug), str(shared), title.slug,
-                         options, os.getcwd(), digest) for index, title in todo.items()}
+                         options, os.getcwd(), digest, settings)
+                 for index, title in todo.items()}
     with _executor(workers, scheduler) as executor:  # a cluster out of reach: nothing reported
         for index, title in enumerate(titles):
             if title.problem:
@@ -176,6 +181,8 @@ def _lost(error: BaseException) -> str:
     """Why a title gave no outcome at all: its worker died (more often than the cluster
     allows), or the cluster failed."""
     name = type(error).__name__
+    if isinstance(error, ImportError) and "pressroom" in str(error):
+        return "a worker has no Pressroom installed; install it (pip install .) on every worker"
     if name == "KilledWorker":
         return ("the worker building it died, and so did each worker that took it again; "
                 "see the workers' logs (memory?)")
@@ -239,11 +246,12 @@ def connect(address: str):
 
 
 def build_title(source: str, out: str, shared: str, slug: str, options: list[str], cwd: str,
-                digest: str) -> Outcome:
+                digest: str, settings: dict[str, str | None] | None = None) -> Outcome:
     """Build one title as ``publish.py build`` does, in a process of its own (run here, or on a
     Dask worker: then on the worker's machine, which must see ``source`` and ``out`` at the same
-    paths). The process stops if this one dies, so a title retried elsewhere is never written
-    by two builds at once."""
+    paths), with the command's ``settings`` of :data:`PASSED_ON` (None: unset). The process
+    stops if this one dies, so a title retried elsewhere is never written by two builds at
+    once."""
     host = socket.gethostname()
     started = time.monotonic()
 
@@ -262,9 +270,14 @@ def build_title(source: str, out: str, shared: str, slug: str, options: list[str
     with _running_lock:
         if _stopping:
             return failed("not started: the catalogue was stopped", 130)
+        environment = {**os.environ, **{name: value for name, value in
+                                        (settings or {}).items() if value is not None},
+                       PARENT: str(os.getpid())}
+        for name in [name for name, value in (settings or {}).items() if value is None]:
+            environment.pop(name, None)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True, cwd=cwd if os.path.isdir(cwd) else "/",
-                                   env={**os.environ, PARENT: str(os.getpid())})
+                                   env=environment)
         _running.add(process)
     try:
         stdout, stderr = process.communicate()

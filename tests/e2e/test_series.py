@@ -209,6 +209,22 @@ def test_the_catalogue_through_a_dask_scheduler(titles, cluster, tmp_path):
     assert len(separations(out)) == len(set(separations(out)))
 
 
+def test_a_title_built_on_the_cluster_is_the_title_built_alone(titles, cluster, tmp_path):
+    """With SOURCE_DATE_EPOCH set for the command (not for the workers), a title built on the
+    cluster, with the catalogue's shared cache, is byte for byte the title built alone."""
+    cluster.worker()
+    cluster.wait_for_workers(1)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    source = titles.parent / "part-v"
+    on_cluster = run("--source", str(source), "--source", str(PUBLICATIONS / "ar"), "--out",
+                     str(tmp_path / "catalogue"), "--scheduler", cluster.address, env=env)
+    alone = run("--source", str(source), "--out", str(tmp_path / "alone"), env=env)
+    assert on_cluster.returncode == alone.returncode == 0, on_cluster.stderr + alone.stderr
+    for name in ("part-v.pdf", "part-v.epub", "press/part-v-press.pdf", "press/part-v-job.json"):
+        assert (tmp_path / "catalogue" / "part-v" / name).read_bytes() == \
+            (tmp_path / "alone" / name).read_bytes(), name
+
+
 def children(pid: int) -> list[int]:
     import psutil  # with Dask
 

@@ -117,3 +117,29 @@ def test_a_shared_cache_entry_is_made_once(tmp_path):
     thread.join(60)
     assert results == [b"made by the first"]
     assert not list((tmp_path / "cache").glob(".*.lock"))
+
+
+def test_a_worker_refuses_a_title_it_cannot_build_as_asked(tmp_path):
+    from pressroom.cache import code_digest
+    from pressroom.catalogue import build_title
+
+    source = str(PUBLICATIONS / "ar")
+    other = build_title(source, str(tmp_path / "out"), str(tmp_path / "cache"), "ar", [],
+                        str(tmp_path), "0" * 64)
+    assert other.exit_code == 2 and not (tmp_path / "out").exists()
+    assert "runs another version of Pressroom" in other.errors[0]
+    unseen = build_title(str(tmp_path / "elsewhere"), str(tmp_path / "out"),
+                         str(tmp_path / "cache"), "x", [], str(tmp_path), code_digest())
+    assert unseen.exit_code == 2 and "a shared filesystem" in unseen.errors[0]
+    assert unseen.host and unseen.errors[0].startswith(f"{tmp_path / 'elsewhere'}: not found on")
+
+
+def test_a_build_that_wrote_nothing_leaves_no_output_folder(tmp_path):
+    with pytest.raises(RuntimeError):
+        with output_lock(tmp_path / "out"):
+            raise RuntimeError("the source was refused")
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "kept" / ".cache").mkdir(parents=True)
+    with output_lock(tmp_path / "kept"):
+        pass
+    assert (tmp_path / "kept" / ".cache").is_dir()  # it was there before
