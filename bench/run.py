@@ -498,6 +498,7 @@ class Benchmark:
         self.catalogue, self.cluster = catalogue, None
         self.changes: dict[str, dict[str, str]] = {}  # case -> output file -> how it changed
         self.separations: dict[str, Separations] = {}  # catalogue case -> its shared cache
+        self.title_seconds: dict[str, list[float]] = {}  # catalogue case -> each title's
         self.pandoc_images = 0
         groups = {  # each measurement's cases, in the order of a round
             "a": lambda: [self.engine_floor()],
@@ -625,6 +626,8 @@ class Benchmark:
                 sys.exit(f"{name}: {len(titles)} titles of {catalogue.titles} built, failed: "
                          f"{', '.join(failed) or 'none'}")
             self.separations[name] = count_separations(out, titles)
+            if case.runs and case.last is case.runs[-1]:  # a timed run, not the memory round's
+                self.title_seconds[name] = [title["seconds"] for title in titles]
         case.prepare, case.after = prepare, after
         return case
 
@@ -728,6 +731,13 @@ class Benchmark:
                          f"{found.placements} image placements in {found.titles} titles of "
                          f"{found.distinct} distinct images: "
                          f"{verdict(found.shared == found.distinct and not found.own)}")
+        lines += ["", "Each title's own seconds in the last timed run (the `--json` report's, in the "
+                  "catalogue's order), their sum, and the sum over the wall-clock time: how many "
+                  "titles were built at once on average:", ""]
+        for name, seconds in self.title_seconds.items():
+            wall = self.case(name).runs[-1].seconds
+            lines.append(f"- {name}: {' '.join(f'{each:.1f}' for each in seconds)}; sum "
+                         f"{sum(seconds):.1f} s in {wall:.1f} s: {sum(seconds) / wall:.2f} at once")
         return [*lines, ""]
 
     def describe_catalogue(self) -> str:
