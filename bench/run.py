@@ -252,10 +252,16 @@ def measure(command: list[str], sample: bool = False, also: list[int] = ()) -> R
     process = subprocess.Popen(command, env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     sampler = PeakMemory(process.pid, also) if sample else None
-    output, errors = process.communicate()
+    try:
+        output, errors = process.communicate()
+    except BaseException:  # Ctrl-C: the measured command stops too (it stops what it started)
+        process.terminate()
+        process.wait()
+        raise
+    finally:
+        if sampler:
+            sampler.stop()
     seconds = time.perf_counter() - started
-    if sampler:
-        sampler.stop()
     if process.returncode:
         sys.exit(f"{' '.join(map(str, command))} failed (exit {process.returncode}):\n{errors}")
     tool = "publish.py" if command[0] == str(PYTHON) else Path(command[0]).name
