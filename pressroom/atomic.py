@@ -73,3 +73,58 @@ def staged_outputs():
             for tmp in [*staging.files.values(), *staging.scratch_files]:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
+
+
+LOCK = Path(".cache") / "build.lock"  # in the output folder: held while a build writes there
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, waiting=None):
+    """Hold the output folder's lock for the block: one build at a time writes into ``out``
+    (two commands, or a catalogue's title retried on another machine while the first build
+    stops). A second build waits for the first; ``waiting()`` is called once if it must."""
+    import fcntl
+
+    (out / LOCK).parent.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def made_by_one(path: Path):
+    """Hold the lock of a cache entry (``path``, whatever its suffix) for the block, so that of
+    the builds sharing a cache that need it at once, one makes it and the others wait for it
+    and read it (check again inside the block). The lock file goes with the block."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(f".{path.stem}.lock")
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            lock_path.unlink(missing_ok=True)  # a build waiting on it finds the entry made
+
+
+def made_once(path: Path, make) -> bytes:
+    """The bytes of a cache entry: read, or made by ``make()`` (bytes), written whole and kept,
+    once whatever the number of builds sharing the cache (see :func:`made_by_one`)."""
+    if path.is_file():
+        return path.read_bytes()
+    with made_by_one(path):
+        if path.is_file():
+            return path.read_bytes()
+        data = make()
+        with atomic_output(path) as tmp:
+            tmp.write_bytes(data)
+        return data

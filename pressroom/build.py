@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import BuildState, source_stamp, target_keys
+from .atomic import LOCK
+from .cache import CACHE, BuildState, source_stamp, target_keys
 from .diagnostics import Problem, SourceError, stage
 from .interrupt import checkpoint
 from .progress import Progress
@@ -56,13 +57,17 @@ def load_publication(source: Path, edition: str | None = None):
 
 
 def build(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
-          progress: Progress | None = None, edition: str | None = None) -> BuildReport:
+          progress: Progress | None = None, edition: str | None = None,
+          cache: Path | None = None) -> BuildReport:
     """Publish ``source`` into ``out``: the targets named in ``targets`` (see
     :data:`pressroom.targets.REGISTRY`; ``all`` for every one), with the targets they need;
     targets whose inputs did not change since the last build into ``out`` are kept as they
     are. A target that renders in a process of its own runs there beside the others.
-    ``edition``: build that translation (see :mod:`pressroom.editions`) into ``out``."""
+    ``edition``: build that translation (see :mod:`pressroom.editions`) into ``out``.
+    ``cache``: the content cache (see :class:`pressroom.targets.Job`), by default
+    ``out/.cache``; the build's own state stays in ``out/.cache`` whatever it is."""
     targets = wanted(targets)
+    cache = cache or out / CACHE
     progress = progress or Progress()
     started = time.perf_counter()
     state = BuildState(out)
@@ -78,10 +83,11 @@ def build(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
     with images.remembering(state.images), stage("reading the source"):
         publication, layout = load_publication(source, edition)
         common = source_warnings(publication.sections)  # what rendering removes: every medium
-        common += vector.removals(publication, out / ".cache")  # and sanitising, from drawings
+        common += vector.removals(publication, cache)  # and sanitising, from drawings
     checkpoint("source read")
     report = BuildReport(publication)
-    job = Job(publication, layout, out, state, target_keys(publication, layout), progress)
+    job = Job(publication, layout, out, state, target_keys(publication, layout), progress,
+              cache)
     pending = [target for target in targets
                if not state.current(target.name, key=target.key(job))]
     separate = {target.name: _separately(target, job) for target in pending
@@ -146,7 +152,8 @@ class _timed:
 
 
 def build_strict(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
-                 progress: Progress | None = None, edition: str | None = None) -> BuildReport:
+                 progress: Progress | None = None, edition: str | None = None,
+                 cache: Path | None = None) -> BuildReport:
     """:func:`build`, but the outputs replace the previous ones only when the build gave no
     warning: it works in a scratch copy of ``out`` (hard links, so caches cost nothing)."""
     if source.resolve().is_relative_to(out.resolve()):
@@ -162,7 +169,7 @@ def build_strict(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
                 os.link(path, copy)
             except OSError:  # a file system without hard links
                 shutil.copy2(path, copy)
-        report = build(source, scratch, targets, progress, edition)
+        report = build(source, scratch, targets, progress, edition, cache)
         report.outputs = [out / path.relative_to(scratch) for path in report.outputs]
         report.pages = {out / path.relative_to(scratch): n for path, n in report.pages.items()}
         report.warnings = [w.replace(str(scratch), str(out)) for w in report.warnings]
@@ -180,5 +187,5 @@ def build_strict(source: Path, out: Path, targets: tuple[str, ...] = ("all",),
 
 def _files(folder: Path) -> list[Path]:
     """The files below ``folder``, leaving out scratch folders of strict builds."""
-    return [path for path in folder.rglob("*") if path.is_file()
+    return [path for path in folder.rglob("*") if path.is_file() and path != folder / LOCK
             and not any(part.startswith(".strict-") for part in path.relative_to(folder).parts)]

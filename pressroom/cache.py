@@ -157,6 +157,15 @@ def _content(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def code_digest() -> str:
+    """A digest of Pressroom's code (every file of the package, not the layouts an installed
+    package holds): the same on two machines exactly when they run the same Pressroom."""
+    key = Key()
+    for path, _ in _walk(CODE, BUILTIN_LAYOUTS):
+        key.add(path.relative_to(CODE).as_posix()).add(_content(path))
+    return key.hexdigest()
+
+
 class Key:
     """A content key: a SHA-256 fed with labelled parts."""
 
@@ -186,9 +195,7 @@ def target_keys(publication, layout) -> dict[str, str]:
     from .fonts import system_key
     from .targets import REGISTRY
 
-    common = Key(os.environ.get("SOURCE_DATE_EPOCH", ""))
-    for path, _ in _walk(CODE, BUILTIN_LAYOUTS):  # an installed package holds the layouts
-        common.add(path.relative_to(CODE).as_posix()).add(_content(path))
+    common = Key(os.environ.get("SOURCE_DATE_EPOCH", ""), code_digest())
     common.add_file(publication.root / "manuscript" / "publication.yaml")
     common.add(settings_key(publication.settings))  # a translation's fields, through them
     for face in system_key(layout.fonts, set()):  # the system faces layout.yaml names

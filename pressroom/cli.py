@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from .atomic import output_lock
 from .build import BuildReport, build, build_strict
 from .editions import build_editions
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
@@ -47,13 +48,32 @@ def parser() -> argparse.ArgumentParser:
     scaffold.add_parser(commands)
     from . import wordimport
     wordimport.add_parser(commands)
+    check_cmd.add_argument("--source", type=Path, default=DEFAULT_SOURCE, metavar="DIR",
+                           help="publication folder holding manuscript/ and images/ (default: "
+                                "the sample in a checkout of Pressroom, else the current folder)")
+    build_cmd.add_argument("--source", type=Path, action="append", metavar="DIR",
+                           help="publication folder holding manuscript/ and images/ (default: "
+                                "the sample in a checkout of Pressroom, else the current "
+                                "folder); give it again for more titles: a catalogue build")
+    build_cmd.add_argument("--catalogue", type=Path, metavar="FILE",
+                           help="build every title a YAML file lists (a list of publication "
+                                "folders, relative to the file), each into OUT/<slug>/")
+    build_cmd.add_argument("--workers", type=_positive, metavar="N",
+                           help="a catalogue: build N titles at once, each in its own process "
+                                f"(default: the number of cores, {os.cpu_count()})")
+    build_cmd.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                           help="a catalogue: build the titles on this Dask distributed "
+                                "cluster; every worker must see the sources and OUT at the "
+                                "same paths (a shared filesystem)")
     for command in (build_cmd, check_cmd):
-        command.add_argument("--source", type=Path, default=DEFAULT_SOURCE, metavar="DIR",
-                             help="publication folder holding manuscript/ and images/ "
-                                  "(default: the sample in a checkout of Pressroom, else the "
-                                  "current folder)")
         command.add_argument("--out", type=Path, default=None, metavar="DIR",
-                             help="where outputs go (default: output/ in the source folder)")
+                             help="where outputs go (default: output/ in the source folder; "
+                                  "for a catalogue, output/ beside the catalogue file or in "
+                                  "the current folder)")
+        command.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                             help="keep the work done by content (CMYK separations, e-reader "
+                                  "images, fonts, drawings, covers) in DIR, which other builds "
+                                  "may share (default: OUT/.cache)")
         command.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build_cmd.add_argument("--strict", action="store_true",
                            help="treat every warning (page checks, engine warnings, removed "
@@ -87,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())  # so that the exit's flush does not fail again
         return 128 + 13  # SIGPIPE
     except Exception as error:  # noqa: BLE001 - a fault of ours: one line and a report file
-        out = getattr(args, "out", None) or (getattr(args, "source", None) or Path()) / "output"
+        source = getattr(args, "source", None) or Path()
+        out = getattr(args, "out", None) or (source[0] if isinstance(source, list) else
+                                             source) / "output"
         return internal_error(error, Path(out).resolve() / ".cache")
     finally:
         LOGGER.removeHandler(handler)  # main() may run many times in one process (tests)
@@ -104,17 +126,27 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         from . import wordimport
         return wordimport.run(args)
-    source = args.source.resolve()
+    if args.command == "build" and (args.catalogue or len(args.source or ()) > 1):
+        return catalogue(args)
+    if args.command == "build" and (args.workers or args.scheduler):
+        print("error: --workers and --scheduler build a catalogue: give --catalogue FILE or "
+              "--source more than once", file=sys.stderr)
+        return EXIT_USER_ERROR
+    source = (args.source[0] if isinstance(args.source, list) else args.source or
+              DEFAULT_SOURCE).resolve()
     out = (args.out or source / "output").resolve()
+    cache = args.cache.resolve() if args.cache else None
     try:
         publication_folder(source)
         with interruptible():  # SIGTERM and SIGHUP unwind like Ctrl-C: no temporary file stays
             if args.command == "check":
-                return check(source, out)
+                return check(source, out, cache)
             names = (args.target,)
-            with _progress(args.quiet or args.json) as progress:
+            with _progress(args.quiet or args.json) as progress, output_lock(out, lambda: (
+                    LOGGER.warning("waiting for another build into %s to end",
+                                   display_path(out)))):
                 report = build_editions(source, out, names, progress, args.edition,
-                                        build_strict if args.strict else build)
+                                        build_strict if args.strict else build, cache)
     except (KeyboardInterrupt, SourceError, OSError) as error:  # OSError: e.g. a full disk
         return stopped(error, "interrupted; unfinished outputs were left unchanged")
     reports = {"": report, **{f"{tag}: ": edition for tag, edition in report.editions.items()}}
@@ -144,6 +176,46 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
+def catalogue(args: argparse.Namespace) -> int:
+    """Build every title of a catalogue (``--catalogue`` and the ``--source`` folders), each
+    into OUT/<slug>/, and print the summary table (or the JSON report); the worst title's
+    exit code."""
+    import time
+
+    from . import catalogue as titles
+
+    started = time.monotonic()
+    listed = [(source.resolve(), None) for source in args.source or ()]
+    try:
+        if args.catalogue:
+            listed += titles.read_catalogue(args.catalogue.resolve())
+        base = args.catalogue.resolve().parent if args.catalogue else Path.cwd()
+        out = (args.out or base / "output").resolve()
+        options = ["--target", args.target, *(["--strict"] if args.strict else []),
+                   *[option for tag in args.edition or () for option in ("--edition", tag)]]
+        workers = args.workers or os.cpu_count() or 1
+        with interruptible():
+            outcomes = titles.build_catalogue(titles.plan(listed), out, options, workers,
+                                              args.scheduler, titles.log_outcome)
+    except (KeyboardInterrupt, SourceError, OSError) as error:
+        return stopped(error, "interrupted; the titles not finished keep their earlier outputs")
+    code = titles.exit_code(outcomes)
+    if args.json:
+        print(json.dumps(titles.as_json(outcomes, time.monotonic() - started, workers,
+                                        args.scheduler), indent=2))
+    elif not args.quiet or code:
+        print(titles.table(outcomes), file=sys.stderr)
+        LOGGER.info("%d title%s in %.1f s into %s", len(outcomes), "s" * (len(outcomes) != 1),
+                    time.monotonic() - started, display_path(out))
+    return code
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return int(text)
+
+
 def publication_folder(source: Path) -> None:
     """Raise a SourceError, one line, when ``source`` has no ``manuscript/`` folder (say the
     command runs, installed, in a folder that is not a publication)."""
@@ -153,7 +225,7 @@ def publication_folder(source: Path) -> None:
                                   source))
 
 
-def check(source: Path, out: Path) -> int:
+def check(source: Path, out: Path, cache: Path | None = None) -> int:
     """Check the outputs already built: the press PDF (preflight) and the EPUB (EPUBCheck).
     Print the findings; 1 if a printer or a retailer would refuse a file."""
     from .build import load_publication
@@ -175,7 +247,8 @@ def check(source: Path, out: Path) -> int:
         from .targets.press import PROFILE_FILE, image_names, press_variants
 
         settings = publication.settings.print
-        variants = press_variants(publication, layout.path(PROFILE_FILE), out / ".cache" / "press")
+        variants = press_variants(publication, layout.path(PROFILE_FILE),
+                                  (cache or out / ".cache") / "press")
         report = preflight(press_pdf, settings.profile, settings.binding, settings.bleed_mm,
                            image_names(publication, variants), paper=settings.paper,
                            printer=settings.printer)

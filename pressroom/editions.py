@@ -13,6 +13,7 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
+from .cache import CACHE
 from .config import (LANGUAGE_TAG, PUBLICATION_FIELDS, Settings, isbn_of, parse_yaml,
                      people_and_isbns, read_mapping)
 from .diagnostics import Problem, SourceError
@@ -106,11 +107,12 @@ def check_sections(source: Path, tag: str) -> None:
 
 
 def build_editions(source: Path, out: Path, targets: tuple[str, ...], progress, chosen,
-                   builder):
+                   builder, cache: Path | None = None):
     """Build the original into ``out`` and each translation into ``out/<tag>/`` with
     ``builder`` (:func:`pressroom.build.build` or ``build_strict``); ``chosen``: the tags to
-    build (the original's language for the original), None for all. The original's report,
-    with the translations' in ``editions``."""
+    build (the original's language for the original), None for all. Every edition keeps its
+    work in one content cache (``cache``, by default ``out/.cache``): the images are the same.
+    The original's report, with the translations' in ``editions``."""
     from .build import BuildReport
     from .config import load_settings
 
@@ -136,9 +138,10 @@ def build_editions(source: Path, out: Path, targets: tuple[str, ...], progress, 
                     problems += error.problems
         if problems:
             raise SourceError(problems)
-    report = builder(source, out, targets, progress) if original in wanted or original is None \
-        else BuildReport(None)
+    report = builder(source, out, targets, progress, cache=cache) \
+        if original in wanted or original is None else BuildReport(None)
     for tag in tags:
         if tag in wanted:
-            report.editions[tag] = builder(source, out / tag, targets, progress, edition=tag)
+            report.editions[tag] = builder(source, out / tag, targets, progress, edition=tag,
+                                           cache=cache or out / CACHE)
     return report

@@ -251,24 +251,25 @@ def subset_woff2(face: SystemFace, text: str, cache) -> bytes:
     characters = "".join(sorted(set(text)))
     key = hashlib.sha256(f"{face.file}|{face.index}|{face.version}|{SUBSET_VERSION}|"
                          f"{characters}".encode()).hexdigest()[:24]
-    kept = cache / f"web-subset-{key}.woff2"
-    if kept.is_file():
-        return kept.read_bytes()
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters)
-    out = io.BytesIO()
-    with TTFont(face.file, fontNumber=face.index, lazy=True, recalcTimestamp=False) as font:
-        subsetter.subset(font)
-        font.flavor = "woff2"
-        font.save(out)
-    cache.mkdir(parents=True, exist_ok=True)
-    kept.write_bytes(out.getvalue())
-    return out.getvalue()
+
+    def subsetted() -> bytes:
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        options.recalc_timestamp = False
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=characters)
+        out = io.BytesIO()
+        with TTFont(face.file, fontNumber=face.index, lazy=True, recalcTimestamp=False) as font:
+            subsetter.subset(font)
+            font.flavor = "woff2"
+            font.save(out)
+        return out.getvalue()
+
+    from .atomic import made_once
+
+    return made_once(cache / f"web-subset-{key}.woff2", subsetted)
 
 
 def face_file(family: str, weight: int) -> SystemFace | None:

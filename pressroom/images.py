@@ -180,15 +180,22 @@ def ereader_variants(images: list[Image], cache: Path, progress=None) -> dict[Pa
             return vector.svg_file(image, cache.parent)[0].read_bytes(), vector.MEDIA_TYPE
         key = hashlib.sha256(f"{image.sha256}:{EREADER_MAX_SIDE}:{EREADER_MAX_PIXELS}:"
                              f"{EREADER_VERSION}".encode()).hexdigest()[:24]
-        for suffix, media_type in ((".jpg", "image/jpeg"), (".png", "image/png")):
-            kept = cache / f"{key}{suffix}"
-            if kept.is_file():
-                return kept.read_bytes(), media_type
-        data, media_type = ereader_variant(image)
-        from .atomic import atomic_output
+        from .atomic import atomic_output, made_by_one
 
-        with atomic_output(cache / f"{key}{'.png' if media_type == 'image/png' else '.jpg'}") as tmp:
-            tmp.write_bytes(data)
+        def kept() -> tuple[bytes, str] | None:
+            for suffix, media_type in ((".jpg", "image/jpeg"), (".png", "image/png")):
+                if (cache / f"{key}{suffix}").is_file():
+                    return (cache / f"{key}{suffix}").read_bytes(), media_type
+            return None
+
+        if found := kept():
+            return found
+        with made_by_one(cache / key):  # a catalogue's titles share the cache
+            if found := kept():
+                return found
+            data, media_type = ereader_variant(image)
+            with atomic_output(cache / f"{key}{'.png' if media_type == 'image/png' else '.jpg'}") as tmp:
+                tmp.write_bytes(data)
         return data, media_type
 
     return made_in_parallel(one, images, progress, "images for e-readers")

@@ -32,8 +32,10 @@ class Built:
 class Job:
     """What a target's build step reads: the finished model, the layout, the output folder,
     the build state (what else is current), the content keys and where to show progress.
-    ``processes``: how many processes the step may keep busy (1 when another target runs in a
-    second process beside it)."""
+    ``cache``: the content cache, where work is kept by what it is made from (image variants,
+    sanitised drawings, fonts, covers), which several builds may share (a catalogue's titles,
+    a source's editions); ``processes``: how many processes the step may keep busy (1 when
+    another target runs in a second process beside it)."""
 
     publication: object
     layout: object
@@ -41,6 +43,7 @@ class Job:
     state: object  # cache.BuildState
     keys: dict[str, str]  # each target's content key (see Target.key)
     progress: object  # progress.Progress
+    cache: Path
     processes: int = 2
 
     def path(self, suffix: str) -> Path:

@@ -53,7 +53,7 @@ def build(job: Job) -> Built:
     path = job.path(".epub")
     warnings = write_epub(job.publication, job.layout, path,
                           page_starts=print_page_starts(job, print_edition),
-                          cache=job.out / ".cache" / "ereader", progress=job.progress)
+                          cache=job.cache / "ereader", progress=job.progress)
     return Built([path], warnings)
 
 
@@ -68,7 +68,7 @@ def print_page_starts(job: Job, pdf_current: bool) -> list[PageStart]:
 
     job.progress.step("laying out the print pages", 0)
     document, _ = render_kept(job.publication, job.layout, progress=job.progress,
-                              images=source_images(job.publication, job.out / ".cache"))
+                              images=source_images(job.publication, job.cache))
     return page_starts(document)
 
 

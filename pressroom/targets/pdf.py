@@ -47,7 +47,7 @@ def build(job: Job) -> Built:
 
     path = job.path(".pdf")
     document, warnings = render_kept(job.publication, job.layout, progress=job.progress,
-                                     images=source_images(job.publication, job.out / ".cache"))
+                                     images=source_images(job.publication, job.cache))
     pages = len(document.pages)
     writer = Background(write_pdf, document, path) if job.processes > 1 else None
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pikepdf
 
-from ..atomic import Staging, atomic_output, staged_outputs
+from ..atomic import Staging, atomic_output, made_by_one, staged_outputs
 from ..colour import convert_pdf_to_cmyk, image_to_cmyk
 from ..cover import Spread, wanted as cover_wanted, write_cover
 from ..downsample import downsample_images
@@ -59,7 +59,7 @@ class PressResult:
 def build(job: Job) -> Built:
     """The press folder; the preflights' errors are the target's errors."""
     press = write_press(job.publication, job.layout, job.out / "press",
-                        cache=job.out / ".cache" / "press", key=job.keys["press"],
+                        cache=job.cache / "press", key=job.keys["press"],
                         progress=job.progress)
     errors = [str(finding.message) for finding in press.preflight.errors]
     if press.cover_preflight:
@@ -210,9 +210,11 @@ def press_variants(publication: Publication, profile: Path, cache: Path,
         key = hashlib.sha256(f"{image.sha256}:{profile_digest}:{limit}".encode()).hexdigest()[:20]
         path = cache / f"{image.path.stem}-{key}.jpg"
         if not path.exists():
-            with atomic_output(path) as tmp:
-                checkpoint("press variant writing")
-                tmp.write_bytes(image_to_cmyk(image.path, profile, limit))
+            with made_by_one(path):  # a catalogue's titles share the cache
+                if not path.exists():
+                    with atomic_output(path) as tmp:
+                        checkpoint("press variant writing")
+                        tmp.write_bytes(image_to_cmyk(image.path, profile, limit))
         return path
 
     return made_in_parallel(one, publication.images, progress, "images in CMYK")

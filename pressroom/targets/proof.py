@@ -11,4 +11,4 @@ def build(job: Job) -> Built:
 
     job.progress.step("drawing the proof sheet", 0, 1)
     return Built([write_proof(job.path(".pdf"), job.path("-proof.png"),
-                              processes=job.processes, thumbnails=job.out / ".cache" / "proof")])
+                              processes=job.processes, thumbnails=job.cache / "proof")])

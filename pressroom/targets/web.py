@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from markupsafe import Markup
 
 from .. import images
-from ..atomic import atomic_output, staged_outputs
+from ..atomic import atomic_output, made_once, staged_outputs
 from ..colour import srgb_icc
 from ..diagnostics import Problem, SourceError
 from ..interrupt import checkpoint, uninterruptible
@@ -98,7 +98,7 @@ def build(job: Job) -> Built:
     """The web edition in ``OUT/web/``; its images come from the e-reader variants the EPUB
     uses too (one cache). The report names its front page; the build state watches every file."""
     written, warnings = write_web(job.publication, job.layout, job.out / "web",
-                                  cache=job.out / ".cache" / "ereader", progress=job.progress)
+                                  cache=job.cache / "ereader", progress=job.progress)
     index = job.out / "web" / INDEX
     return Built([index], warnings, kept=[path for path in written if path != index])
 
@@ -339,18 +339,17 @@ def _woff2(font: Path, cache: Path) -> bytes:
     """A TrueType or OpenType font as WOFF2 (the same glyphs), kept in ``cache`` by content."""
     data = font.read_bytes()
     key = hashlib.sha256(data + f":woff2:{WOFF2_VERSION}".encode()).hexdigest()[:24]
-    kept = cache / f"web-{key}.woff2"
-    if kept.is_file():
-        return kept.read_bytes()
-    from fontTools.ttLib import TTFont
 
-    with TTFont(io.BytesIO(data), recalcTimestamp=False) as ttfont:  # no build time inside
-        ttfont.flavor = "woff2"
-        out = io.BytesIO()
-        ttfont.save(out, reorderTables=True)
-    with atomic_output(kept) as tmp:
-        tmp.write_bytes(out.getvalue())
-    return out.getvalue()
+    def woff2() -> bytes:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(io.BytesIO(data), recalcTimestamp=False) as ttfont:  # no build time inside
+            ttfont.flavor = "woff2"
+            out = io.BytesIO()
+            ttfont.save(out, reorderTables=True)
+        return out.getvalue()
+
+    return made_once(cache / f"web-{key}.woff2", woff2)
 
 
 def _renamed_urls(css: str, renamed: dict[str, str]) -> str:
