@@ -21,6 +21,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import statistics
@@ -71,6 +72,8 @@ class Run:
     seconds: float
     peak: int       # bytes: the highest sum of PSS over the process tree (0: not sampled)
     stdout: str = ""
+    cpu: float = 0.0  # seconds of CPU (user + system) of the process and the descendants it
+    #                   waited for (not the work it hands to a Dask cluster)
 
 
 @dataclass
@@ -132,6 +135,7 @@ def main() -> None:
         catalogue = catalogue_for(arguments.titles)
     bench = Benchmark(letters, books[-1] if books else None, books[:-1] if books else [], cjk,
                       long, catalogue)
+    LOAD[:] = load_average()
     try:
         bench.start()
         for number in range(1, arguments.rounds + 1):
@@ -241,6 +245,7 @@ def catalogue_for(titles: int) -> Catalogue:
 # ---- Measuring -------------------------------------------------------------------------------
 
 WARNINGS: dict[str, str] = {}  # what the measured commands printed on stderr -> which command
+LOAD: list[str] = []  # /proc/loadavg before the rounds
 
 
 def measure(command: list[str], sample: bool = False, also: list[int] = ()) -> Run:
@@ -248,6 +253,7 @@ def measure(command: list[str], sample: bool = False, also: list[int] = ()) -> R
     process tree (and of the trees of the processes ``also``, those of a Dask cluster). Reading
     every process's smaps_rollup each 50 ms walks its page tables: that slowed a three-process
     build by about 10 % and the single-process floor less, so timed runs are not sampled."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -262,12 +268,14 @@ def measure(command: list[str], sample: bool = False, also: list[int] = ()) -> R
         if sampler:
             sampler.stop()
     seconds = time.perf_counter() - started
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
     if process.returncode:
         sys.exit(f"{' '.join(map(str, command))} failed (exit {process.returncode}):\n{errors}")
     tool = "publish.py" if command[0] == str(PYTHON) else Path(command[0]).name
     for line in filter(None, map(str.strip, errors.splitlines())):
         WARNINGS.setdefault(line, tool)
-    return Run(seconds, sampler.peak if sampler else 0, output)
+    return Run(seconds, sampler.peak if sampler else 0, output, cpu)
 
 
 class PeakMemory:
@@ -738,12 +746,18 @@ class Benchmark:
                          f"{found.distinct} distinct images: "
                          f"{verdict(found.shared == found.distinct and not found.own)}")
         lines += ["", "Each title's own seconds in the last timed run (the `--json` report's, in the "
-                  "catalogue's order), their sum, and the sum over the wall-clock time: how many "
-                  "titles were built at once on average:", ""]
+                  "catalogue's order), their sum over the wall-clock time (how many titles were "
+                  "built at once on average), and the CPU time of all the build processes (user "
+                  "+ system; median of the rounds) over the wall-clock time: how many cores were "
+                  "busy on average (a Dask cluster's are the workers', not counted):", ""]
         for name, seconds in self.title_seconds.items():
-            wall = self.case(name).runs[-1].seconds
+            case = self.case(name)
+            wall, cpu = case.runs[-1].seconds, statistics.median(run.cpu for run in case.runs)
+            busy = (f"CPU {cpu:.1f} s in {case.seconds():.1f} s: {cpu / case.seconds():.2f} "
+                    "cores busy" if name != "catalogue dask" else "CPU on the workers")
             lines.append(f"- {name}: {' '.join(f'{each:.1f}' for each in seconds)}; sum "
-                         f"{sum(seconds):.1f} s in {wall:.1f} s: {sum(seconds) / wall:.2f} at once")
+                         f"{sum(seconds):.1f} s in {wall:.1f} s: {sum(seconds) / wall:.2f} at "
+                         f"once; {busy}")
         return [*lines, ""]
 
     def describe_catalogue(self) -> str:
@@ -828,6 +842,10 @@ def row(letter: str, what: str, case: Case, against: Case | None = None, goal: f
     return "| " + " | ".join(cells) + " |"
 
 
+def load_average() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
 def verdict(passed: bool) -> str:
     return "PASS" if passed else "**FAIL**"
 
@@ -842,7 +860,10 @@ def machine() -> list[str]:
     pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
-    return [f"- machine: {cpu}, {os.cpu_count()} cores, {memory / 2**30:.1f} GiB RAM",
+    return [f"- machine: {cpu}, {os.cpu_count()} cores, {memory / 2**30:.1f} GiB RAM; load "
+            f"average before the rounds {' '.join(LOAD)}, at the end {' '.join(load_average())} "
+            "(1, 5 and 15 min; each busy process of the benchmark adds up to one, more is other "
+            "work)",
             f"- Python {platform.python_version()}, WeasyPrint "
             f"{importlib.metadata.version('weasyprint')}, {pandoc.splitlines()[0]}, "
             f"Pressroom at {commit or 'unknown commit'}"]
