@@ -3,12 +3,13 @@
     .venv/bin/python bench/run.py [--rounds 3] [--pages 30,100,300] [--long 1000] [--titles 12]
                                   [--only LETTERS] [--quick]
 
-Generates the books once (bench/.books/, see longbook.py), then runs every measurement as its
-own subprocess, all of them once per round, round after round (so a slow spell of the machine
-touches every measurement alike), and once more in a last round that samples the peak memory of
-each process tree (sampling slows what it watches, so timed runs are not sampled). Reports
-medians, ratios and peaks, checks them against the goals, and writes the table to
-bench/results.md. See README.md.
+Generates the books and the catalogue's series once (bench/.books/, see longbook.py), starts a
+Dask cluster of two workers on 127.0.0.1 for the catalogue (untimed), then runs every
+measurement as its own subprocess, all of them once per round, round after round (so a slow
+spell of the machine touches every measurement alike), and once more in a last round that
+samples the peak memory of each process tree (sampling slows what it watches, so timed runs are
+not sampled). Reports medians, ratios and peaks, checks them against the goals, and writes the
+table to bench/results.md. See README.md.
 """
 
 from __future__ import annotations
