@@ -1,6 +1,7 @@
 """A synthetic long book for the benchmark: prose, subheadings, footnotes, tables and photos.
 
     python bench/longbook.py DIR --pages 300 --images 100 [--seed 0] [--language zh-Hans]
+    python bench/longbook.py DIR --titles 12 --pages 16 --images 6 [--shared 3]
 
 writes a publication folder (``manuscript/`` and ``images/``; ``layout: book``, A5) whose screen
 PDF has about ``pages`` pages (within a few per cent from 30 pages up; never fewer than ~18): a
@@ -14,6 +15,12 @@ becomes one or two characters of GB 2312's first level (the 3,755 most common), 
 word, with Chinese punctuation and no spaces; headings, notes, figures and tables keep their
 places. Its page count differs from the English book's (a CJK page holds other amounts); it is
 for comparing a CJK book's build with the engine floor on the same book, not for page counts.
+
+``--titles N`` writes a series instead (:func:`make_catalogue`): N such books in ``DIR/series-01``
+... (slugs ``series-01`` ...; each its own seed, so its own text, and its own title and place in
+the series), of which the first ``--shared`` photos are the same bytes in every title (the series
+frontispiece, which is also the cover, then plates) and the others the title's own, with
+``DIR/catalogue.yaml`` listing the folders, for ``publish.py build --catalogue``.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ import argparse
 import hashlib
 import random
 import re
+import shutil
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
@@ -71,10 +80,13 @@ PLACE_NAMES = ("Aldmouth", "Bracken Hill", "Corran", "Dunmere", "Eastwold", "Fai
                "Glenarm", "Holloway", "Inverloch", "Kestrel Bay")
 
 
-def make_book(folder: Path, pages: int, images: int, seed: int = 0, language: str = "en-GB") -> Path:
+def make_book(folder: Path, pages: int, images: int, seed: int = 0, language: str = "en-GB",
+              series: Series | None = None) -> Path:
     """Write a book of about ``pages`` pages with ``images`` figures into ``folder`` (created;
     it must not hold a manuscript yet); return ``folder``. ``language``: en-GB, or zh-Hans
-    (see :func:`sinicise`)."""
+    (see :func:`sinicise`). ``series``: the book is a title of a series (see
+    :func:`make_catalogue`): its slug, title and number, and its first photos copied from the
+    series' shared ones."""
     folder = Path(folder)
     manuscript, photos = folder / "manuscript", folder / "images"
     if manuscript.is_dir() and any(manuscript.iterdir()):
@@ -86,8 +98,12 @@ def make_book(folder: Path, pages: int, images: int, seed: int = 0, language: st
     tables = (chapters + 1) // 2
     words = WORDS_PER_PAGE * max(pages - FIXED_PAGES - (chapters + 1) * OPENER_PAGES
                                  - images * FIGURE_PAGES - tables * TABLE_PAGES, chapters)
-    alts = [make_photo(photos / photo_name(k), seed, k) for k in range(1, images + 1)]
-    (manuscript / "publication.yaml").write_text(settings(chapters, images, language),
+    shared = series.photos[:images] if series else []
+    for k, (path, _) in enumerate(shared, 1):
+        shutil.copyfile(path, photos / photo_name(k))
+    alts = [alt for _, alt in shared] + [make_photo(photos / photo_name(k), seed, k)
+                                         for k in range(len(shared) + 1, images + 1)]
+    (manuscript / "publication.yaml").write_text(settings(chapters, images, language, series),
                                                  encoding="utf-8")
     (manuscript / "00-preface.md").write_text(preface(rng), encoding="utf-8")
     digits = len(str(chapters))
@@ -136,20 +152,66 @@ def _chinese(text: str) -> str:
     return re.sub('"', lambda _: next(quotes), text)
 
 
-def settings(chapters: int, images: int, language: str = "en-GB") -> str:
-    """publication.yaml: the book layout (A5), a cover photo when there are photos."""
+def settings(chapters: int, images: int, language: str = "en-GB",
+             series: Series | None = None) -> str:
+    """publication.yaml: the book layout (A5), a cover photo when there are photos; a series'
+    title has its own slug and title, and the series' name and its number."""
     title, subtitle = ("The Long Book: A Benchmark of Book Typography",
                        f"{chapters} chapters of generated prose, with {images} photographs")
     if language == "zh-Hans":
         title, subtitle = "长篇：书籍排版基准", f"生成的文字{chapters}章，照片{images}幅"
+    if series:
+        title = f"{SERIES_NAME}, Volume {series.number}: {series.title}"
     lines = [f'title: "{title}"', f"subtitle: {subtitle}",
              "authors: [Ada Placeholder]", "publisher: Pressroom Bench Press", "date: 2024-09-01",
-             f"language: {language}", "slug: longbook", "layout: book",
+             f"language: {language}", f"slug: {series.slug if series else 'longbook'}",
+             "layout: book",
              "description: Generated prose, notes, tables and photographs for benchmarks.",
              'rights: "Generated text; no rights reserved."']
+    if series:
+        lines += [f'series: "{SERIES_NAME}"', f"series_number: {series.number}"]
     if images:
         lines += ["cover:", f"  image: {photo_name(1)}"]
     return "\n".join(lines) + "\n"
+
+
+SERIES_NAME = "Harbour Papers"
+SERIES_SEED = 1000          # the series' shared photos; title n has seed n
+
+
+@dataclass
+class Series:
+    """A book's place in a generated series: its slug, number and own title, and the series'
+    shared photos (file, alt text), the first of each title's photos."""
+
+    slug: str
+    number: int
+    title: str
+    photos: list[tuple[Path, str]]
+
+
+def make_catalogue(folder: Path, titles: int = 12, pages: int = 16, images: int = 6,
+                   shared: int = 3) -> Path:
+    """Write a series of ``titles`` books of about ``pages`` pages and ``images`` photos into
+    ``folder/series-01`` ... and ``folder/catalogue.yaml`` listing them; return the catalogue
+    file. Title n has seed n (its own text) and slug ``series-NN``; its first ``shared`` photos
+    (the frontispiece, also its cover, then plates) are the same bytes in every title, made
+    once in ``folder/shared-photos``; its other photos are its own."""
+    folder = Path(folder)
+    common = folder / "shared-photos"
+    common.mkdir(parents=True, exist_ok=True)
+    photos = [(common / photo_name(k), make_photo(common / photo_name(k), SERIES_SEED, k))
+              for k in range(1, min(shared, images) + 1)]
+    digits = max(2, len(str(titles)))
+    slugs = [f"series-{number:0{digits}d}" for number in range(1, titles + 1)]
+    for number, slug in enumerate(slugs, 1):
+        rng = random.Random(f"series-{number}")
+        make_book(folder / slug, pages, images, seed=number,
+                  series=Series(slug, number, title(rng), photos))
+    catalogue = folder / "catalogue.yaml"
+    catalogue.write_text(f"# {SERIES_NAME}: {titles} titles, written by bench/longbook.py\n"
+                         + "".join(f"- {slug}\n" for slug in slugs), encoding="utf-8")
+    return catalogue
 
 
 def share(items: range, parts: int) -> list[list[int]]:
@@ -323,9 +385,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="another seed, another book")
     parser.add_argument("--language", choices=("en-GB", "zh-Hans"), default="en-GB",
                         help="the book's language (zh-Hans: pseudo-Chinese, see above)")
+    parser.add_argument("--titles", type=int, default=0, help="a series of this many books "
+                        "(slugs series-01 ...) and its catalogue.yaml instead of one book")
+    parser.add_argument("--shared", type=int, default=3, help="with --titles: the first this "
+                        "many photos of every title are the same bytes (default 3)")
     arguments = parser.parse_args()
-    print(make_book(arguments.folder, arguments.pages, arguments.images, arguments.seed,
-                    arguments.language))
+    if arguments.titles:
+        print(make_catalogue(arguments.folder, arguments.titles, arguments.pages,
+                             arguments.images, arguments.shared))
+    else:
+        print(make_book(arguments.folder, arguments.pages, arguments.images, arguments.seed,
+                        arguments.language))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 """Pressroom's benchmark: build times and peak memory of long books, against the engine floor.
 
-    .venv/bin/python bench/run.py [--rounds 3] [--pages 30,100,300] [--long 1000] [--quick]
+    .venv/bin/python bench/run.py [--rounds 3] [--pages 30,100,300] [--long 1000] [--titles 12]
+                                  [--only LETTERS] [--quick]
 
-Generates the books once (bench/.books/, see longbook.py), then runs every measurement as its
-own subprocess, all of them once per round, round after round (so a slow spell of the machine
-touches every measurement alike), and once more in a last round that samples the peak memory of
-each process tree (sampling slows what it watches, so timed runs are not sampled). Reports
-medians, ratios and peaks, checks them against the goals, and writes the table to
-bench/results.md. See README.md.
+Generates the books and the catalogue's series once (bench/.books/, see longbook.py), starts a
+Dask cluster of two workers on 127.0.0.1 for the catalogue (untimed), then runs every
+measurement as its own subprocess, all of them once per round, round after round (so a slow
+spell of the machine touches every measurement alike), and once more in a last round that
+samples the peak memory of each process tree (sampling slows what it watches, so timed runs are
+not sampled). Reports medians, ratios and peaks, checks them against the goals, and writes the
+table to bench/results.md. See README.md.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ import dataclasses
 import datetime
 import hashlib
 import importlib.metadata
+import json
 import os
 import platform
+import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -40,22 +45,36 @@ BENCH = ROOT / "bench"
 BOOKS = BENCH / ".books"      # generated books, reused while longbook.py is unchanged
 WORK = BENCH / ".work"        # each measurement's source copy and output folder
 RESULTS = BENCH / "results.md"  # a --quick run's go to WORK / "results-quick.md"
-PYTHON = ROOT / ".venv" / "bin" / "python"
-WEASYPRINT = ROOT / ".venv" / "bin" / "weasyprint"
+# The checkout's environment; else (a git worktree without one) the one running this script.
+BIN = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin" / "python").exists() \
+    else Path(sys.executable).parent
+PYTHON = BIN / "python"
+WEASYPRINT = BIN / "weasyprint"
+DASK = BIN / "dask"
 EPUB_CSS = Path("layouts") / "book" / "epub.css"  # a source-local copy overrides the layout's
 SLUG = "longbook"             # longbook.py's slug: the output file names
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1704067200"}  # 2024-01-01: the same bytes each run
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1704067200",  # 2024-01-01: the same bytes each run
+       # this checkout's Pressroom in every process, the Dask workers' builds included
+       "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+LETTERS = "abcdefghij"        # the measurements (see README.md)
+NEEDS = {"b": "a", "c": "a", "f": "c", "g": "c", "i": "c"}  # whose cases a row compares with
+SERIES_PAGES, SERIES_IMAGES, SERIES_SHARED = 16, 6, 3  # each catalogue title (j)
+CATALOGUE_GOAL = 0.7          # j: 2 local workers / 1 (see README.md: ~0.62x ideally)
+DASK_GOAL = 0.75              # j: a Dask cluster of 2 workers / 1 local worker
 POLL = 0.05                   # seconds between memory samples
 MB = 1e6
 
 sys.path.insert(0, str(BENCH))
-from longbook import make_book  # noqa: E402  (bench/ is not a package)
+from longbook import make_book, make_catalogue  # noqa: E402  (bench/ is not a package)
 
 
 @dataclass
 class Run:
     seconds: float
     peak: int       # bytes: the highest sum of PSS over the process tree (0: not sampled)
+    stdout: str = ""
+    cpu: float = 0.0  # seconds of CPU (user + system) of the process and the descendants it
+    #                   waited for (not the work it hands to a Dask cluster)
 
 
 @dataclass
@@ -67,8 +86,10 @@ class Case:
     out: Path | None = None  # the output folder of a build
     prepare: Callable[[], None] = lambda: None
     after: Callable[[], None] = lambda: None
+    also: Callable[[], list[int]] = list  # more processes whose memory counts (a Dask cluster)
     runs: list[Run] = field(default_factory=list)
     peaks: list[int] = field(default_factory=list)  # from the memory round
+    last: Run | None = None  # the latest run, timed or not (for ``after``)
 
     def seconds(self) -> float:
         return statistics.median(run.seconds for run in self.runs)
@@ -84,32 +105,64 @@ class Book:
     images: int
 
 
+@dataclass
+class Catalogue:
+    """A generated series (longbook.make_catalogue): the folder of its titles, its file."""
+
+    folder: Path
+    titles: int
+    pages: int      # asked for, each
+    images: int     # each
+    shared: int     # of which the same bytes in every title
+
+    @property
+    def file(self) -> Path:
+        return self.folder / "catalogue.yaml"
+
+
 def main() -> None:
     arguments = parse_arguments()
-    books = [book_for(pages, max(1, round(pages / 3))) for pages in arguments.pages]
+    letters = arguments.only
     code = code_state()
-    cjk = book_for(arguments.pages[-1], max(1, round(arguments.pages[-1] / 3)), "zh-Hans")
-    long = book_for(arguments.long, max(1, round(arguments.long / 3))) if arguments.long else None
-    bench = Benchmark(books[-1], books[:-1], cjk, long)
-    for number in range(1, arguments.rounds + 1):
-        for case in bench.cases:
+    books = cjk = long = catalogue = None
+    if set(letters) & set("abcdefgi"):  # the largest book's measurements
+        sizes = arguments.pages if "g" in letters else arguments.pages[-1:]
+        books = [book_for(pages, max(1, round(pages / 3))) for pages in sizes]
+    if "h" in letters:
+        cjk = book_for(arguments.pages[-1], max(1, round(arguments.pages[-1] / 3)), "zh-Hans")
+    if "i" in letters and arguments.long:
+        long = book_for(arguments.long, max(1, round(arguments.long / 3)))
+    if "j" in letters:
+        catalogue = catalogue_for(arguments.titles)
+    bench = Benchmark(letters, books[-1] if books else None, books[:-1] if books else [], cjk,
+                      long, catalogue)
+    LOAD[:] = load_average()
+    try:
+        bench.start()
+        for number in range(1, arguments.rounds + 1):
+            for case in bench.cases:
+                case.prepare()
+                case.last = measure(case.command)
+                case.runs.append(case.last)
+                case.after()
+                progress(f"round {number}/{arguments.rounds}  {case.name:<18} "
+                         f"{case.runs[-1].seconds:7.2f} s")
+        for case in bench.cases:  # the memory round: its times are not used
             case.prepare()
-            case.runs.append(measure(case.command))
+            case.last = measure(case.command, sample=True, also=case.also())
+            case.peaks.append(case.last.peak)
             case.after()
-            progress(f"round {number}/{arguments.rounds}  {case.name:<18} "
-                     f"{case.runs[-1].seconds:7.2f} s")
-    for case in bench.cases:  # the memory round: its times are not used
-        case.prepare()
-        case.peaks.append(measure(case.command, sample=True).peak)
-        case.after()
-        progress(f"memory round  {case.name:<18} {case.peaks[-1] / MB:6.0f} MB")
+            progress(f"memory round  {case.name:<18} {case.peaks[-1] / MB:6.0f} MB")
+    finally:
+        bench.stop()
     report = bench.report(arguments.rounds)
     if code_state() != code:
         report += ("\n**Pressroom's code or layouts changed during the run**: the measurements "
                    "mix versions (and builds after the change started from an invalid cache). "
                    "Run again.\n")
-    (WORK / "results-quick.md" if arguments.quick else RESULTS).write_text(report,
-                                                                          encoding="utf-8")
+    full = not arguments.quick and letters == LETTERS
+    (RESULTS if full else WORK / f"results-{'quick' if arguments.quick else letters}.md"
+     ).write_text(report, encoding="utf-8")
     print(report)
 
 
@@ -124,10 +177,22 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--long", type=int, help="the long book's pages, built with every "
                         "target (press files included) for time and memory against the largest "
                         "of --pages (default 1000; 0: none)")
+    parser.add_argument("--titles", type=int, help="the catalogue's titles (j; default 12, 4 "
+                        "with --quick)")
+    parser.add_argument("--only", metavar="LETTERS", help="only these measurements, e.g. j or "
+                        "bh (with those they compare with: a for b and c, c for f, g and i); "
+                        "the results go to bench/.work/results-LETTERS.md, not results.md")
     parser.add_argument("--quick", action="store_true", help="a smoke run on small books")
     arguments = parser.parse_args()
     if arguments.long is None:
         arguments.long = 0 if arguments.quick else 1000
+    arguments.titles = arguments.titles or (4 if arguments.quick else 12)
+    only = set(arguments.only or LETTERS)
+    if not only <= set(LETTERS):
+        parser.error(f"--only: measurements are letters of {LETTERS}")
+    while any(NEEDS.get(letter, letter) not in only for letter in only):
+        only |= {NEEDS[letter] for letter in only if letter in NEEDS}
+    arguments.only = "".join(sorted(only))
     arguments.rounds = arguments.rounds or (2 if arguments.quick else 3)
     arguments.pages = arguments.pages or ([20, 40] if arguments.quick else [30, 100, 300])
     return arguments
@@ -163,30 +228,55 @@ def book_for(pages: int, images: int, language: str = "en-GB") -> Book:
     return Book(folder, pages, images)
 
 
+def catalogue_for(titles: int) -> Catalogue:
+    """The generated series of ``titles`` titles (j), made once per version of longbook.py,
+    beside the books."""
+    version = hashlib.sha256((BENCH / "longbook.py").read_bytes()).hexdigest()[:8]
+    folder = BOOKS / (f"catalogue-{titles}t-{SERIES_PAGES}p-{SERIES_IMAGES}i-{SERIES_SHARED}s-"
+                      f"{version}")
+    if not folder.is_dir():
+        progress(f"generating a catalogue of {titles} titles in {folder}")
+        scratch = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(scratch, ignore_errors=True)
+        make_catalogue(scratch, titles, SERIES_PAGES, SERIES_IMAGES, SERIES_SHARED)
+        scratch.rename(folder)
+    return Catalogue(folder, titles, SERIES_PAGES, SERIES_IMAGES, SERIES_SHARED)
+
+
 # ---- Measuring -------------------------------------------------------------------------------
 
 WARNINGS: dict[str, str] = {}  # what the measured commands printed on stderr -> which command
+LOAD: list[str] = []  # /proc/loadavg before the rounds
 
 
-def measure(command: list[str], sample: bool = False) -> Run:
+def measure(command: list[str], sample: bool = False, also: list[int] = ()) -> Run:
     """Run ``command`` to its end: wall-clock time and, with ``sample``, the peak memory of its
-    process tree. Reading every process's smaps_rollup each 50 ms walks its page tables: that
-    slowed a three-process build by about 10 % and the single-process floor less, so timed
-    runs are not sampled."""
+    process tree (and of the trees of the processes ``also``, those of a Dask cluster). Reading
+    every process's smaps_rollup each 50 ms walks its page tables: that slowed a three-process
+    build by about 10 % and the single-process floor less, so timed runs are not sampled."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
-    sampler = PeakMemory(process.pid) if sample else None
-    _, errors = process.communicate()
+    sampler = PeakMemory(process.pid, also) if sample else None
+    try:
+        output, errors = process.communicate()
+    except BaseException:  # Ctrl-C: the measured command stops too (it stops what it started)
+        process.terminate()
+        process.wait()
+        raise
+    finally:
+        if sampler:
+            sampler.stop()
     seconds = time.perf_counter() - started
-    if sampler:
-        sampler.stop()
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
     if process.returncode:
         sys.exit(f"{' '.join(map(str, command))} failed (exit {process.returncode}):\n{errors}")
     tool = "publish.py" if command[0] == str(PYTHON) else Path(command[0]).name
     for line in filter(None, map(str.strip, errors.splitlines())):
         WARNINGS.setdefault(line, tool)
-    return Run(seconds, sampler.peak if sampler else 0)
+    return Run(seconds, sampler.peak if sampler else 0, output, cpu)
 
 
 class PeakMemory:
@@ -195,8 +285,8 @@ class PeakMemory:
     third process, which share most of their pages with the first; a shared page counts once,
     split between the processes that share it."""
 
-    def __init__(self, pid: int):
-        self.pid, self.peak = pid, 0
+    def __init__(self, pid: int, also: list[int] = ()):
+        self.pids, self.peak = [pid, *also], 0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -207,7 +297,8 @@ class PeakMemory:
 
     def _poll(self) -> None:
         while True:
-            self.peak = max(self.peak, sum(pss_bytes(pid) for pid in tree(self.pid)))
+            self.peak = max(self.peak, sum(pss_bytes(pid) for root in self.pids
+                                           for pid in tree(root)))
             if self._done.wait(POLL):
                 return
 
@@ -293,25 +384,164 @@ def pdf_pages(path: Path) -> int:
     return len(pypdfium2.PdfDocument(path))
 
 
+@dataclass
+class Separations:
+    """After a catalogue build: the CMYK JPEGs in its shared cache (by folder) and in the
+    titles' own folders, against the titles' image placements and distinct images."""
+
+    titles: int
+    placements: int     # image files the titles use (each is placed: a figure, the cover)
+    distinct: int       # of those, different contents
+    shared: int
+    folders: dict[str, int]
+    own: int
+
+
+def count_separations(out: Path, titles: list[dict]) -> Separations:
+    """Count the CMYK separations a catalogue build left in ``out`` (every JPEG whose pixels
+    are CMYK; the e-reader and web images are sRGB), against the images of its ``titles``
+    (the --json report's: their source folders)."""
+    from PIL import Image
+
+    digests = [hashlib.sha256(photo.read_bytes()).hexdigest() for title in titles
+               for photo in sorted((Path(title["source"]) / "images").iterdir())]
+    shared, folders, own = 0, {}, 0
+    for path in sorted(out.rglob("*.jp*g")):
+        with Image.open(path) as image:
+            if image.mode != "CMYK":
+                continue
+        parts = path.relative_to(out).parts
+        if parts[:2] == (".cache", "shared"):
+            shared += 1
+            where = "/".join(parts[2:-1]) + "/"
+            folders[where] = folders.get(where, 0) + 1
+        else:
+            own += 1
+    return Separations(len(titles), len(digests), len(set(digests)), shared, folders, own)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at 127.0.0.1 now (the kernel's choice)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class DaskCluster:
+    """A Dask scheduler and ``workers`` workers (one thread each, no nanny) on 127.0.0.1,
+    started by the benchmark (``dask scheduler``, ``dask worker``, this checkout's Pressroom
+    on their PYTHONPATH) and stopped by their own PIDs; their logs in ``folder``. Ready when the
+    scheduler has every worker."""
+
+    def __init__(self, folder: Path, workers: int):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.processes, self.logs = folder, [], []
+        port = free_port()
+        self.address = f"tcp://127.0.0.1:{port}"
+        progress(f"starting a Dask scheduler at {self.address} and {workers} workers")
+        try:
+            self._start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                        "--no-dashboard")
+            for number in range(1, workers + 1):
+                self._start(f"worker-{number}", "worker", self.address, "--nthreads", "1",
+                            "--no-nanny", "--no-dashboard", "--name", f"bench-{number}",
+                            "--local-directory", str(folder / f"worker-{number}"))
+            self._wait(workers)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, name: str, *arguments: str) -> None:
+        log = (self.folder / f"{name}.log").open("w")
+        self.logs.append(log)
+        self.processes.append(subprocess.Popen([str(DASK), *arguments], env=ENV, cwd=self.folder,
+                                               stdin=subprocess.DEVNULL, stdout=log,
+                                               stderr=subprocess.STDOUT))
+
+    def _wait(self, workers: int, seconds: float = 120) -> None:
+        import logging
+        import warnings
+
+        from distributed import Client
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        deadline = time.monotonic() + seconds
+        while True:
+            dead = [process.args[1] for process in self.processes if process.poll() is not None]
+            if dead:
+                raise SystemExit(f"the Dask {', '.join(dead)} stopped; see {self.folder}/*.log")
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    with Client(self.address, timeout=10, set_as_default=False) as client:
+                        client.wait_for_workers(workers, timeout=max(1.0, deadline
+                                                                     - time.monotonic()))
+                        return
+            except (OSError, TimeoutError) as error:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"the Dask cluster at {self.address} was not ready in "
+                                     f"{seconds:.0f} s ({error}); see {self.folder}/*.log")
+
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
+
+    def stop(self) -> None:
+        """The workers, then the scheduler: SIGTERM to each one's PID, SIGKILL after 30 s."""
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        for log in self.logs:
+            log.close()
+        self.processes, self.logs = [], []
+
+
 # ---- The measurements ------------------------------------------------------------------------
 
 class Benchmark:
     """The cases, each with its own copy of the source and its own output folder."""
 
-    def __init__(self, book: Book, smaller: list[Book], cjk: Book, long: Book | None = None):
+    def __init__(self, letters: str, book: Book | None, smaller: list[Book], cjk: Book | None,
+                 long: Book | None = None, catalogue: Catalogue | None = None):
         shutil.rmtree(WORK, ignore_errors=True)
+        self.letters = letters
         self.book, self.smaller, self.cjk, self.long = book, smaller, cjk, long
+        self.catalogue, self.cluster = catalogue, None
         self.changes: dict[str, dict[str, str]] = {}  # case -> output file -> how it changed
+        self.separations: dict[str, Separations] = {}  # catalogue case -> its shared cache
+        self.title_seconds: dict[str, list[float]] = {}  # catalogue case -> each title's
         self.pandoc_images = 0
-        self.cases = [
-            self.engine_floor(),
-            self.warm("pdf warm", "pdf"), self.cold("pdf cold", "pdf"),
-            self.warm("all warm", "all", watch=True), self.cold("all cold", "all"),
-            self.pandoc(), self.warm("epub warm", "epub"), self.cold("epub cold", "epub"),
-            self.warm("no-op", "all", edit=None), self.epub_css(),
-            *(self.cold(f"all cold {small.pages}", "all", small) for small in smaller),
-            self.engine_floor(cjk, "cjk floor"), self.cold("cjk pdf cold", "pdf", cjk),
-            *([self.cold("all cold long", "all", long)] if long else [])]
+        groups = {  # each measurement's cases, in the order of a round
+            "a": lambda: [self.engine_floor()],
+            "b": lambda: [self.warm("pdf warm", "pdf"), self.cold("pdf cold", "pdf")],
+            "c": lambda: [self.warm("all warm", "all", watch=True), self.cold("all cold", "all")],
+            "d": lambda: [self.pandoc(), self.warm("epub warm", "epub"),
+                          self.cold("epub cold", "epub")],
+            "e": lambda: [self.warm("no-op", "all", edit=None)],
+            "f": lambda: [self.epub_css()],
+            "g": lambda: [self.cold(f"all cold {small.pages}", "all", small)
+                          for small in smaller],
+            "h": lambda: [self.engine_floor(cjk, "cjk floor"),
+                          self.cold("cjk pdf cold", "pdf", cjk)],
+            "i": lambda: [self.cold("all cold long", "all", long)] if long else [],
+            "j": lambda: [self.catalogue_case("catalogue 1", ["--workers", "1"]),
+                          self.catalogue_case("catalogue 2", ["--workers", "2"]),
+                          self.catalogue_case("catalogue dask", lambda: [
+                              "--scheduler", self.cluster.address], dask=True)]}
+        self.cases = [case for letter in LETTERS if letter in letters for case in groups[letter]()]
+
+    def start(self) -> None:
+        """Untimed, before the rounds: j's Dask cluster (a scheduler and two workers)."""
+        if "j" in self.letters:
+            self.cluster = DaskCluster(WORK / "dask", workers=2)
+
+    def stop(self) -> None:
+        if self.cluster:
+            self.cluster.stop()
 
     def case(self, name: str) -> Case:
         return next(case for case in self.cases if case.name == name)
@@ -384,6 +614,38 @@ class Benchmark:
         shutil.copyfile(load_publication(source)[1].path("epub.css"), css)
         return self.warm("epub.css", "all", edit=edit_epub_css, watch=True, workspace=(source, out))
 
+    def catalogue_case(self, name: str, options: list[str] | Callable[[], list[str]],
+                       dask: bool = False) -> Case:
+        """j. The catalogue built cold (an empty output folder): every title, every target,
+        with ``options`` (the local workers, or the Dask scheduler's address once it runs).
+        After each run: every title built (the --json report), and the shared cache's CMYK
+        separations counted."""
+        catalogue, folder = self.catalogue, WORK / name.replace(" ", "-")
+        source, out = folder / "source", folder / "out"
+        shutil.copytree(catalogue.folder, source, copy_function=lambda old, new: (
+            os.link if old.endswith(".jpg") else shutil.copy2)(old, new))  # photos hard-linked
+        case = Case(name, [], out, prepare=lambda: empty(out),
+                    also=lambda: self.cluster.pids() if dask else [])
+
+        def prepare() -> None:
+            empty(out)
+            case.command[:] = [str(PYTHON), str(ROOT / "publish.py"), "build", "-q", "--json",
+                               "--catalogue", str(source / catalogue.file.name), "--out", str(out),
+                               *(options() if callable(options) else options)]
+
+        def after() -> None:
+            report = json.loads(case.last.stdout)
+            titles = report["titles"]
+            failed = [title["slug"] for title in titles if title["exit_code"]]
+            if len(titles) != catalogue.titles or failed:
+                sys.exit(f"{name}: {len(titles)} titles of {catalogue.titles} built, failed: "
+                         f"{', '.join(failed) or 'none'}")
+            self.separations[name] = count_separations(out, titles)
+            if case.runs and case.last is case.runs[-1]:  # a timed run, not the memory round's
+                self.title_seconds[name] = [title["seconds"] for title in titles]
+        case.prepare, case.after = prepare, after
+        return case
+
     def pandoc(self) -> Case:
         """d. pandoc's EPUB of the same Markdown files, photos embedded."""
         source, epub = self.book.source, WORK / "pandoc" / "book.epub"
@@ -401,42 +663,115 @@ class Benchmark:
     # ---- The report ----
 
     def report(self, rounds: int) -> str:
-        """The results as Markdown: machine and books, the table, output changes, stderr."""
+        """The results as Markdown: machine and books, the table, output changes, the shared
+        cache's separations, stderr."""
         c = self.case
-        floor, pandoc = c("engine floor"), c("pandoc epub")
-        rows = [
-            row("a", "engine floor: `weasyprint` on the pipeline's HTML", floor),
-            row("b", "`--target pdf`, one section changed", c("pdf warm"), floor, 1.15),
-            row("b", "`--target pdf`, cold", c("pdf cold"), floor, 1.15),
-            row("c", "`--target all`, one section changed", c("all warm"), floor, 1.4),
-            row("c", "`--target all`, cold", c("all cold"), floor, 1.4),
-            row("d", "`pandoc` EPUB of the same Markdown", pandoc),
-            row("d", "`--target epub`, one section changed", c("epub warm"), pandoc, 3),
-            row("d", "`--target epub`, cold", c("epub cold"), pandoc, 8),
-            row("e", "no-op rebuild (`--target all`, nothing changed)", c("no-op"),
-                seconds_goal=0.5),
-            row("f", "one section changed, `--target all` (= c)", c("all warm")),
-            row("f", "source-local `epub.css` changed, `--target all`", c("epub.css")),
-            *self.scale_rows(),
-            row("h", "engine floor on the Chinese book", c("cjk floor")),
-            row("h", "`--target pdf`, cold, Chinese book", c("cjk pdf cold"), c("cjk floor"), 1.15),
-            *self.long_rows()]
-        big = self.book
+        sections: dict[str, Callable[[], list[str]]] = {
+            "a": lambda: [row("a", "engine floor: `weasyprint` on the pipeline's HTML",
+                              c("engine floor"))],
+            "b": lambda: [
+                row("b", "`--target pdf`, one section changed", c("pdf warm"), c("engine floor"),
+                    1.15),
+                row("b", "`--target pdf`, cold", c("pdf cold"), c("engine floor"), 1.15)],
+            "c": lambda: [
+                row("c", "`--target all`, one section changed", c("all warm"), c("engine floor"),
+                    1.4),
+                row("c", "`--target all`, cold", c("all cold"), c("engine floor"), 1.4)],
+            "d": lambda: [
+                row("d", "`pandoc` EPUB of the same Markdown", c("pandoc epub")),
+                row("d", "`--target epub`, one section changed", c("epub warm"),
+                    c("pandoc epub"), 3),
+                row("d", "`--target epub`, cold", c("epub cold"), c("pandoc epub"), 8)],
+            "e": lambda: [row("e", "no-op rebuild (`--target all`, nothing changed)", c("no-op"),
+                              seconds_goal=0.5)],
+            "f": lambda: [
+                row("f", "one section changed, `--target all` (= c)", c("all warm")),
+                row("f", "source-local `epub.css` changed, `--target all`", c("epub.css"))],
+            "g": self.scale_rows,
+            "h": lambda: [
+                row("h", "engine floor on the Chinese book", c("cjk floor")),
+                row("h", "`--target pdf`, cold, Chinese book", c("cjk pdf cold"), c("cjk floor"),
+                    1.15)],
+            "i": self.long_rows,
+            "j": self.catalogue_rows}
+        rows = [line for letter in self.letters for line in sections[letter]()]
+        below: list[str] = []
+        if "f" in self.letters:
+            below += ["What the last run of each f measurement did to the output files "
+                      "(rewritten; touched: same bytes, new time; unchanged):", "",
+                      *(f"- {name}: {summary(changes)}" for name, changes in self.changes.items()),
+                      ""]
+        if "d" in self.letters:
+            big = self.book
+            below += [f"pandoc's EPUB holds {self.pandoc_images} JPEG files for the {big.images} "
+                      f"photos: {verdict(self.pandoc_images >= big.images)}.", ""]
+        if "j" in self.letters:
+            below += self.separation_lines()
         return "\n".join([
             f"# Pressroom benchmark, {datetime.date.today().isoformat()}", "", *machine(),
-            f"- books: {self.describe_books()}",
+            *([f"- books: {self.describe_books()}"] if self.book or self.cjk else []),
+            *([f"- catalogue: {self.describe_catalogue()}"] if self.catalogue else []),
+            *([f"- measurements: {', '.join(self.letters)} only"] if self.letters != LETTERS
+              else []),
             f"- {rounds} round{'s' * (rounds != 1)}: times are medians of wall-clock seconds, "
             "memory the peak of one more run each, sampled (PSS summed over the process tree, "
             "every 50 ms; the timed runs are not sampled)", "",
             "| | measurement | median | runs (s) | peak memory | ratio | goal | result |",
-            "|---|---|--:|---|--:|---|---|---|", *rows, "",
-            "What the last run of each f measurement did to the output files (rewritten; touched: "
-            "same bytes, new time; unchanged):", "",
-            *(f"- {name}: {summary(changes)}" for name, changes in self.changes.items()), "",
-            f"pandoc's EPUB holds {self.pandoc_images} JPEG files for the {big.images} photos: "
-            f"{verdict(self.pandoc_images >= big.images)}.", "",
+            "|---|---|--:|---|--:|---|---|---|", *rows, "", *below,
             "Printed on stderr by the measured commands (once each):", "",
             *([f"- {tool}: `{line}`" for line, tool in WARNINGS.items()] or ["- nothing"])]) + "\n"
+
+    def catalogue_rows(self) -> list[str]:
+        """j. The catalogue, cold: one local worker, two, and a Dask cluster of two workers
+        (one thread each) on this machine; the ratios to one local worker."""
+        one, two, dask = (self.case(name) for name in
+                          ("catalogue 1", "catalogue 2", "catalogue dask"))
+        titles = self.catalogue.titles
+        return [row("j", f"catalogue of {titles} titles, cold, `--workers 1`", one),
+                row("j", f"catalogue of {titles} titles, cold, `--workers 2`", two, one,
+                    CATALOGUE_GOAL),
+                row("j", f"catalogue of {titles} titles, cold, `--scheduler`: Dask, 2 workers "
+                    "of 1 thread on 127.0.0.1", dask, one, DASK_GOAL)]
+
+    def separation_lines(self) -> list[str]:
+        """Below the table: what the shared cache held after the last cold catalogue build of
+        each j case: one CMYK separation per distinct image, none in the titles' own caches."""
+        lines = ["CMYK separations after a cold catalogue build (every JPEG in CMYK under the "
+                 "output folder; the same image in several titles must be separated once, into "
+                 "`.cache/shared/`):", ""]
+        for name, found in self.separations.items():
+            folders = ", ".join(f"{where}: {count}" for where, count in found.folders.items())
+            lines.append(f"- {name}: {found.shared} in the shared cache ({folders or 'none'}), "
+                         f"{found.own} in the titles' own folders, for "
+                         f"{found.placements} image placements in {found.titles} titles of "
+                         f"{found.distinct} distinct images: "
+                         f"{verdict(found.shared == found.distinct and not found.own)}")
+        lines += ["", "Each title's own seconds in the last timed run (the `--json` report's, in the "
+                  "catalogue's order), their sum over the wall-clock time (how many titles were "
+                  "built at once on average), and the CPU time of all the build processes (user "
+                  "+ system; median of the rounds) over the wall-clock time: how many cores were "
+                  "busy on average (a Dask cluster's are the workers', not counted):", ""]
+        for name, seconds in self.title_seconds.items():
+            case = self.case(name)
+            wall, cpu = case.runs[-1].seconds, statistics.median(run.cpu for run in case.runs)
+            busy = (f"CPU {cpu:.1f} s in {case.seconds():.1f} s: {cpu / case.seconds():.2f} "
+                    "cores busy" if name != "catalogue dask" else "CPU on the workers")
+            lines.append(f"- {name}: {' '.join(f'{each:.1f}' for each in seconds)}; sum "
+                         f"{sum(seconds):.1f} s in {wall:.1f} s: {sum(seconds) / wall:.2f} at "
+                         f"once; {busy}")
+        return [*lines, ""]
+
+    def describe_catalogue(self) -> str:
+        """The series: titles, pages asked and built (from the 1-worker build), photos."""
+        catalogue, out = self.catalogue, self.case("catalogue 1").out
+        pages = sorted(pdf_pages(pdf) for pdf in out.glob("*/*.pdf")
+                       if pdf.stem == pdf.parent.name)
+        built = f"{pages[0]}-{pages[-1]}" if pages and pages[0] != pages[-1] else \
+            f"{pages[0] if pages else '?'}"
+        return (f"{catalogue.titles} titles (`longbook.py --titles`), {catalogue.pages} pages "
+                f"asked, {built} built, {catalogue.images} photos each, of which "
+                f"{catalogue.shared} the same in every title (frontispiece and cover, plates); "
+                "every target of each")
 
     def scale_rows(self) -> list[str]:
         """g. The cold full build at each size, the time ratio largest / smallest and the
@@ -477,16 +812,20 @@ class Benchmark:
                 ("all cold", self.book)]
 
     def describe_books(self) -> str:
-        """Each book: pages asked for, pages of its screen PDF, photos."""
-        return "; ".join(f"{book.pages} pages asked, "
-                         f"{pdf_pages(self.case(name).out / f'{SLUG}.pdf')} built, "
-                         f"{book.images} photos" for name, book in self.sizes()) + (
-            f"; the Chinese book (pseudo-Chinese, `longbook.py --language zh-Hans`): "
-            f"{pdf_pages(self.case('cjk pdf cold').out / f'{SLUG}.pdf')} pages, "
-            f"{self.cjk.images} photos") + (
-            f"; the long book: {self.long.pages} pages asked, "
-            f"{pdf_pages(self.case('all cold long').out / f'{SLUG}.pdf')} built, "
-            f"{self.long.images} photos" if self.long else "")
+        """Each book built cold: pages asked for, pages of its screen PDF, photos."""
+        names = {case.name for case in self.cases}
+        parts = [f"{book.pages} pages asked, "
+                 f"{pdf_pages(self.case(name).out / f'{SLUG}.pdf')} built, {book.images} photos"
+                 for name, book in self.sizes() if name in names]
+        if self.cjk:
+            parts.append("the Chinese book (pseudo-Chinese, `longbook.py --language zh-Hans`): "
+                         f"{pdf_pages(self.case('cjk pdf cold').out / f'{SLUG}.pdf')} pages, "
+                         f"{self.cjk.images} photos")
+        if self.long:
+            parts.append(f"the long book: {self.long.pages} pages asked, "
+                         f"{pdf_pages(self.case('all cold long').out / f'{SLUG}.pdf')} built, "
+                         f"{self.long.images} photos")
+        return "; ".join(parts) or "none built cold"
 
 
 def row(letter: str, what: str, case: Case, against: Case | None = None, goal: float | None = None,
@@ -504,6 +843,10 @@ def row(letter: str, what: str, case: Case, against: Case | None = None, goal: f
     return "| " + " | ".join(cells) + " |"
 
 
+def load_average() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
 def verdict(passed: bool) -> str:
     return "PASS" if passed else "**FAIL**"
 
@@ -518,7 +861,10 @@ def machine() -> list[str]:
     pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
-    return [f"- machine: {cpu}, {os.cpu_count()} cores, {memory / 2**30:.1f} GiB RAM",
+    return [f"- machine: {cpu}, {os.cpu_count()} cores, {memory / 2**30:.1f} GiB RAM; load "
+            f"average before the rounds {' '.join(LOAD)}, at the end {' '.join(load_average())} "
+            "(1, 5 and 15 min; each busy process of the benchmark adds up to one, more is other "
+            "work)",
             f"- Python {platform.python_version()}, WeasyPrint "
             f"{importlib.metadata.version('weasyprint')}, {pandoc.splitlines()[0]}, "
             f"Pressroom at {commit or 'unknown commit'}"]
