@@ -178,15 +178,15 @@ def build_catalogue(titles: list[Title], out: Path, options: list[str], workers:
 
 
 def _lost(error: BaseException) -> str:
-    """Why a title gave no outcome at all: its worker died (more often than the cluster
-    allows), or the cluster failed."""
+    """Why a title gave no outcome at all: its Dask worker died (more often than the cluster
+    allows), the cluster failed, or its build process could not be started."""
     name = type(error).__name__
     if isinstance(error, ImportError) and "pressroom" in str(error):
         return "a worker has no Pressroom installed; install it (pip install .) on every worker"
     if name == "KilledWorker":
         return ("the worker building it died, and so did each worker that took it again; "
                 "see the workers' logs (memory?)")
-    return f"the cluster could not build it: {name}: {error}"
+    return f"its build could not run: {name}: {error}"
 
 
 class _executor:

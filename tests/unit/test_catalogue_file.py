@@ -143,3 +143,13 @@ def test_a_build_that_wrote_nothing_leaves_no_output_folder(tmp_path):
     with output_lock(tmp_path / "kept"):
         pass
     assert (tmp_path / "kept" / ".cache").is_dir()  # it was there before
+
+
+def test_why_a_title_gave_no_outcome():
+    from distributed import KilledWorker
+
+    from pressroom.catalogue import _lost
+
+    assert "has no Pressroom installed" in _lost(ModuleNotFoundError("No module named 'pressroom'"))
+    assert "the worker building it died" in _lost(KilledWorker("build_title-1", "tcp://w:1"))
+    assert _lost(FileNotFoundError("python")).startswith("its build could not run: ")
