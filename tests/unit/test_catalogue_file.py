@@ -151,5 +151,5 @@ def test_why_a_title_gave_no_outcome():
     from pressroom.catalogue import _lost
 
     assert "has no Pressroom installed" in _lost(ModuleNotFoundError("No module named 'pressroom'"))
-    assert "the worker building it died" in _lost(KilledWorker("build_title-1", "tcp://w:1"))
+    assert "the worker building it died" in _lost(KilledWorker("build_title-1", "tcp://w:1", 3))
     assert _lost(FileNotFoundError("python")).startswith("its build could not run: ")
