@@ -112,9 +112,9 @@ def plan(sources: list[tuple[Path, Problem | None]]) -> list[Title]:
         title = Title(source, source.name, listed)
         titles.append(title)
         if not (source / "manuscript").is_dir():
-            title.problem = f"{_where(title)}{display_path(source)}: " + (
+            title.problem = _at(title, f"{display_path(source)}: " + (
                 "is not a publication (it has no manuscript/ folder)" if source.is_dir() else
-                "no such folder") + "; correct the path"
+                "no such folder") + "; correct the path")
             continue
         try:
             title.slug = load_settings(source / "manuscript" / "publication.yaml").slug
@@ -123,16 +123,18 @@ def plan(sources: list[tuple[Path, Problem | None]]) -> list[Title]:
             continue
         other = taken.setdefault(title.slug, title)
         if other is not title:
-            title.problem = (f"{_where(title)}{display_path(source)} has the slug "
-                             f"'{title.slug}' of {display_path(other.source)}, and both would "
-                             f"be written to <out>/{title.slug}/; give one its own 'slug:' in "
-                             "its publication.yaml" if other.source != source else
-                             f"{_where(title)}{display_path(source)} is listed twice")
+            title.problem = _at(title, f"{display_path(source)} has the slug '{title.slug}' of "
+                                f"{display_path(other.source)}, and both would be written to "
+                                f"<out>/{title.slug}/; give one its own 'slug:' in its "
+                                "publication.yaml" if other.source != source else
+                                f"{display_path(source)} is listed twice")
     return titles
 
 
-def _where(title: Title) -> str:
-    return f"{display_path(title.listed.file)}:{title.listed.line}: " if title.listed else ""
+def _at(title: Title, message: str) -> str:
+    """A title's problem, at the catalogue's line that lists it (if a file lists it)."""
+    return str(Problem(message, title.listed.file, title.listed.line)) if title.listed \
+        else message
 
 
 def build_catalogue(titles: list[Title], out: Path, options: list[str], workers: int,
@@ -351,9 +353,7 @@ def table(outcomes: list[Outcome]) -> str:
     """The summary: a line per title (title, result, outputs, warnings, errors, seconds)."""
     rows = [("title", "result", "outputs", "warnings", "errors", "seconds")]
     for outcome in outcomes:
-        rows.append((outcome.slug, RESULTS.get(outcome.exit_code, "stopped" if outcome.exit_code
-                                               > 128 else "failed"),
-                     str(len(outcome.outputs)), str(len(outcome.warnings)),
+        rows.append((outcome.slug, result(outcome.exit_code), str(len(outcome.outputs)), str(len(outcome.warnings)),
                      str(len(outcome.errors)), f"{outcome.seconds:.1f}"))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(width) if column < 2 else cell.rjust(width)
@@ -361,7 +361,10 @@ def table(outcomes: list[Outcome]) -> str:
                      for row in rows)
 
 
-RESULTS = {0: "built", 1: "preflight", 2: "source", 3: "internal"}
+def result(code: int) -> str:
+    """A title's exit code in a word (the table's result column)."""
+    return {0: "built", 1: "preflight", 2: "source", 3: "internal"}.get(
+        code, "stopped" if code > 128 else "failed")
 
 
 def as_json(outcomes: list[Outcome], seconds: float, workers: int, scheduler: str | None) -> dict:
@@ -378,10 +381,11 @@ def log_outcome(outcome: Outcome, done: int, total: int) -> None:
         print(f"warning: {warning}", file=sys.stderr)
     for error in outcome.errors:
         print(f"error: {error}", file=sys.stderr)
-    what = RESULTS.get(outcome.exit_code, "stopped")
-    count = len(outcome.outputs)
-    LOGGER.info("[%d/%d] %s: %s%s", done, total, outcome.slug,
-                "built" if outcome.exit_code == 0 else f"{what} (exit {outcome.exit_code})",
-                f" in {outcome.seconds:.1f} s, {count} output{'s' * (count != 1)}"
-                + (f" on {outcome.host}" if outcome.host and outcome.host != socket.gethostname()
-                   else "") if outcome.seconds else "")
+    how = result(outcome.exit_code) + (f" (exit {outcome.exit_code})" if outcome.exit_code
+                                       else "")
+    if outcome.seconds:
+        count = len(outcome.outputs)
+        how += f" in {outcome.seconds:.1f} s, {count} output{'s' * (count != 1)}"
+    if outcome.host and outcome.host != socket.gethostname():
+        how += f" on {outcome.host}"
+    LOGGER.info("[%d/%d] %s: %s", done, total, outcome.slug, how)

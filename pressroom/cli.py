@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .atomic import output_lock
 from .build import BuildReport, build, build_strict
+from .cache import CACHE
 from .editions import build_editions
 from .diagnostics import (EXIT_OK, EXIT_PREFLIGHT, EXIT_USER_ERROR, LOGGER, Problem, SourceError,
                           display_path, internal_error, stopped)
@@ -107,9 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())  # so that the exit's flush does not fail again
         return 128 + 13  # SIGPIPE
     except Exception as error:  # noqa: BLE001 - a fault of ours: one line and a report file
-        source = getattr(args, "source", None) or Path()
-        out = getattr(args, "out", None) or (source[0] if isinstance(source, list) else
-                                             source) / "output"
+        out = getattr(args, "out", None) or _source(args) / "output"
         return internal_error(error, Path(out).resolve() / ".cache")
     finally:
         LOGGER.removeHandler(handler)  # main() may run many times in one process (tests)
@@ -132,8 +131,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: --workers and --scheduler build a catalogue: give --catalogue FILE or "
               "--source more than once", file=sys.stderr)
         return EXIT_USER_ERROR
-    source = (args.source[0] if isinstance(args.source, list) else args.source or
-              DEFAULT_SOURCE).resolve()
+    source = _source(args).resolve()
     out = (args.out or source / "output").resolve()
     cache = args.cache.resolve() if args.cache else None
     try:
@@ -210,6 +208,13 @@ def catalogue(args: argparse.Namespace) -> int:
     return code
 
 
+def _source(args: argparse.Namespace) -> Path:
+    """The publication folder of a command about one publication (build's ``--source`` is a
+    list: a catalogue when it holds more than one; ``new`` has none: the current folder)."""
+    source = getattr(args, "source", Path())
+    return (source[0] if isinstance(source, list) else source) or DEFAULT_SOURCE
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
@@ -248,7 +253,7 @@ def check(source: Path, out: Path, cache: Path | None = None) -> int:
 
         settings = publication.settings.print
         variants = press_variants(publication, layout.path(PROFILE_FILE),
-                                  (cache or out / ".cache") / "press")
+                                  (cache or out / CACHE) / "press")
         report = preflight(press_pdf, settings.profile, settings.binding, settings.bleed_mm,
                            image_names(publication, variants), paper=settings.paper,
                            printer=settings.printer)
